@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+pragma solidity >=0.8.28;
+
+/// @title IAgoraVault
+/// @notice Holds every unit of USDC in Agora. Agents keep protocol balances here; the two settlement
+/// modules (job escrow and payment channels) lock money through `commit` and pay it out through
+/// `release`/`releaseTo`. The vault also enforces the owners' spending limits and the guardian pause.
+/// @dev Solvency (PROTOCOL.md invariant 1): `USDC.balanceOf(vault) >= Σ balanceOf + Σ creditOf + accruedFees
+/// + Σ locked(module)`. A module can never pay out more than it has locked (`VaultModuleUnderflow`), so a
+/// faulty module cannot reach money committed through the other one. Modules are set once at deployment and
+/// can never change; no admin function moves a balance, a credit or locked money.
+interface IAgoraVault {
+    /// @notice Where the money of a commitment comes from. Every path pulls from the caller itself, never
+    /// from a third party, so a signed permit or authorization cannot be spent on someone else's job.
+    enum FundingSource {
+        Balance, // the agent's protocol balance
+        TransferFrom, // USDC.transferFrom(caller, vault) after an approve
+        Permit, // EIP-2612 permit(caller, vault, amount, validBefore, sig) then transferFrom
+        Authorization // EIP-3009 receiveWithAuthorization(caller, vault, amount, validAfter, validBefore, nonce, sig)
+    }
+
+    /// @notice Funding for one commitment. Unused fields are ignored for `Balance` and `TransferFrom`.
+    struct Funding {
+        FundingSource source;
+        uint256 validAfter; // EIP-3009 only
+        uint256 validBefore; // EIP-3009 validBefore, or the EIP-2612 deadline
+        bytes32 nonce; // EIP-3009 only
+        bytes signature; // 65-byte r,s,v signature for Permit and Authorization
+    }
+
+    /// @notice Spending limits an owner sets on its agent's operator. A zero cap means "no cap".
+    struct SpendingLimits {
+        uint64 perTxCap;
+        uint64 dailyCap; // rolling window, see `WINDOW_BUCKETS` and docs
+        bool allowlistOnly; // operator may only commit toward allow-listed counterparties
+    }
+
+    /* EVENTS */
+
+    event Deposited(uint256 indexed agentId, address indexed from, uint256 amount, FundingSource source, uint256 balanceAfter);
+    event Withdrawn(uint256 indexed agentId, address indexed caller, address indexed to, uint256 amount, uint256 balanceAfter);
+    event PayoutAddressSet(uint256 indexed agentId, address indexed payout);
+    /// @notice `module` locked `amount` for `agentId` toward `counterpartyId`, requested by `caller`.
+    event Committed(
+        address indexed module,
+        uint256 indexed agentId,
+        uint256 indexed counterpartyId,
+        address caller,
+        uint256 amount,
+        FundingSource source,
+        bool byOwner,
+        uint256 balanceAfter
+    );
+    /// @notice `module` paid `amount` to agent `agentId` and `fee` to the protocol from locked money.
+    event Released(address indexed module, uint256 indexed agentId, uint256 amount, uint256 fee, uint256 balanceAfter);
+    /// @notice `module` paid `amount` of locked money as a credit to `account` (an arbitrator, for example).
+    event ReleasedTo(address indexed module, address indexed account, uint256 amount, uint256 creditAfter);
+    event CreditWithdrawn(address indexed account, address indexed to, uint256 amount);
+    event FeesClaimed(address indexed recipient, uint256 amount);
+    event SpendingLimitsSet(uint256 indexed agentId, uint64 perTxCap, uint64 dailyCap, bool allowlistOnly);
+    event AllowlistSet(uint256 indexed agentId, uint256 indexed counterpartyId, bool allowed);
+    /// @notice Operator spending counted in the rolling window; `spentInWindow` includes `amount`.
+    event SpendingRecorded(uint256 indexed agentId, uint256 amount, uint256 spentInWindow);
+    event OwnerApprovalUsed(uint256 indexed agentId, uint256 indexed counterpartyId, uint256 amount, uint256 nonce);
+    event ProtocolFeeSet(uint16 feeBps);
+    event FeeRecipientSet(address indexed recipient);
+    event GuardianSet(address indexed guardian);
+    event Paused(address indexed guardian);
+    event Unpaused(address indexed guardian);
+    event ModulesSet(address indexed escrow, address indexed channels);
+
+    /* ERRORS */
+
+    error VaultPaused();
+    error VaultNotPaused();
+    error VaultNotModule(address caller);
+    error VaultNotGuardian(address caller);
+    error VaultModulesAlreadySet();
+    error VaultZeroAmount();
+    error VaultZeroAddress();
+    error VaultInsufficientBalance(uint256 agentId, uint256 balance, uint256 needed);
+    error VaultInsufficientCredit(address account, uint256 credit, uint256 needed);
+    error VaultModuleUnderflow(address module, uint256 locked, uint256 needed);
+    error VaultTransferMismatch(uint256 expected, uint256 received);
+    error VaultInvalidSignature();
+    error VaultFeeTooHigh(uint16 feeBps, uint16 max);
+    /// @notice The operator's commitment exceeds the per-transaction cap.
+    error VaultPerTxCapExceeded(uint256 agentId, uint256 cap, uint256 amount);
+    /// @notice The operator's commitment would take the rolling-window total past the daily cap.
+    error VaultDailyCapExceeded(uint256 agentId, uint256 cap, uint256 spent, uint256 amount);
+    /// @notice The counterparty is not on the agent's allow-list.
+    error VaultCounterpartyNotAllowed(uint256 agentId, uint256 counterpartyId);
+    error VaultOwnerApprovalInvalid(uint256 agentId);
+    error VaultOwnerApprovalExpired(uint256 deadline);
+
+    /* BALANCES */
+
+    /// @notice Pulls `amount` from the caller by `source` (not `Balance`) and credits agent `agentId`. Anyone
+    /// may deposit for any agent. Reverts while paused (a deposit is new business).
+    function deposit(uint256 agentId, uint256 amount, Funding calldata funding) external;
+
+    /// @notice Sends `amount` of the agent's balance to its payout address. Owner, or an unfrozen operator.
+    /// Works while paused.
+    function withdraw(uint256 agentId, uint256 amount) external;
+
+    /// @notice Sets where withdrawals go (default: the owner at withdrawal time). Owner only.
+    function setPayoutAddress(uint256 agentId, address payout) external;
+
+    /// @notice Sends `amount` of the caller's credit to `to`. Works while paused.
+    function withdrawCredit(address to, uint256 amount) external;
+
+    /// @notice Sends all accrued protocol fees to the fee recipient. Anyone may call.
+    function claimFees() external;
+
+    function balanceOf(uint256 agentId) external view returns (uint256);
+    function creditOf(address account) external view returns (uint256);
+    function payoutAddress(uint256 agentId) external view returns (address);
+    function accruedFees() external view returns (uint256);
+    function locked(address module) external view returns (uint256);
+
+    /* MODULES */
+
+    /// @notice Locks `amount` for `agentId`, pulled by `funding.source`, on behalf of `caller` (the module's
+    /// msg.sender). Checks that `caller` is the agent's owner or unfrozen operator, applies the spending
+    /// limits when it is the operator (toward `counterpartyId`), and reverts while paused if `newBusiness`.
+    /// @return byOwner Whether the owner made the commitment (limits skipped).
+    function commit(
+        uint256 agentId,
+        uint256 counterpartyId,
+        address caller,
+        uint256 amount,
+        bool newBusiness,
+        Funding calldata funding
+    ) external returns (bool byOwner);
+
+    /// @notice Pays `amount` to agent `agentId`'s balance and `fee` to the protocol out of the calling
+    /// module's locked money. Never paused.
+    function release(uint256 agentId, uint256 amount, uint256 fee) external;
+
+    /// @notice Pays `amount` of the calling module's locked money as a credit to `account`. Never paused.
+    function releaseTo(address account, uint256 amount) external;
+
+    /* LIMITS */
+
+    /// @notice Sets the operator's spending limits. Owner only; never paused.
+    function setSpendingLimits(uint256 agentId, SpendingLimits calldata limits) external;
+
+    /// @notice Adds or removes `counterpartyId` from the allow-list. Owner only.
+    function setAllowlisted(uint256 agentId, uint256 counterpartyId, bool allowed) external;
+
+    function spendingLimits(uint256 agentId) external view returns (SpendingLimits memory);
+    function isAllowlisted(uint256 agentId, uint256 counterpartyId) external view returns (bool);
+    /// @notice What the operator has committed in the current rolling window.
+    function spentInWindow(uint256 agentId) external view returns (uint256);
+
+    /* ADMIN AND GUARDIAN */
+
+    /// @notice Stops new business (commitments with `newBusiness`, deposits, listings). Guardian only.
+    function pause() external;
+    function unpause() external;
+    function paused() external view returns (bool);
+    function guardian() external view returns (address);
+
+    /// @notice The protocol fee in bps applied to jobs created from now on; at most `MAX_FEE_BPS`.
+    function protocolFeeBps() external view returns (uint16);
+    function feeRecipient() external view returns (address);
+}

@@ -44,6 +44,11 @@ const config: HardhatUserConfig = {
     baseSepolia: remote("BASE_SEPOLIA_RPC_URL", 84532),
     base: remote("BASE_RPC_URL", 8453),
   },
+  // HH_ARTIFACTS / HH_CACHE let several builds run side by side in one checkout.
+  paths: {
+    artifacts: process.env.HH_ARTIFACTS ?? "artifacts",
+    cache: process.env.HH_CACHE ?? "cache",
+  },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },
   gasReporter: { enabled: process.env.REPORT_GAS === "true", currency: "USD" },
   mocha: { timeout: 120_000 },

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity >=0.8.28;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IAgentRegistry} from "./IAgentRegistry.sol";
+
 /// @title IAgoraVault
 /// @notice Holds every unit of USDC in Agora. Agents keep protocol balances here; the two settlement
 /// modules (job escrow and payment channels) lock money through `commit` and pay it out through
@@ -68,6 +71,11 @@ interface IAgoraVault {
     event Paused(address indexed guardian);
     event Unpaused(address indexed guardian);
     event ModulesSet(address indexed escrow, address indexed channels);
+    /// @notice The owner pre-approved one operator commitment of at most `amount` toward `counterpartyId`,
+    /// usable until `deadline`; `nonce` is the approval nonce the owner signed. Replaces any pending approval.
+    event OwnerApprovalSet(uint256 indexed agentId, uint256 indexed counterpartyId, uint256 amount, uint256 deadline, uint256 nonce);
+    /// @notice The owner dropped the pending approval (if any) and invalidated every signature below `nextNonce`.
+    event OwnerApprovalCancelled(uint256 indexed agentId, uint256 nextNonce);
 
     /* ERRORS */
 
@@ -92,6 +100,12 @@ interface IAgoraVault {
     error VaultCounterpartyNotAllowed(uint256 agentId, uint256 counterpartyId);
     error VaultOwnerApprovalInvalid(uint256 agentId);
     error VaultOwnerApprovalExpired(uint256 deadline);
+    /// @notice Only the agent's owner (the ERC-721 holder) may do this; `caller` is not it.
+    error VaultNotOwner(uint256 agentId, address caller);
+    /// @notice Only the deployer may wire the modules.
+    error VaultNotDeployer(address caller);
+    /// @notice `deposit` needs a token source (`Balance` is not one).
+    error VaultInvalidFundingSource(FundingSource source);
 
     /* BALANCES */
 
@@ -123,6 +137,12 @@ interface IAgoraVault {
     /// @notice Locks `amount` for `agentId`, pulled by `funding.source`, on behalf of `caller` (the module's
     /// msg.sender). Checks that `caller` is the agent's owner or unfrozen operator, applies the spending
     /// limits when it is the operator (toward `counterpartyId`), and reverts while paused if `newBusiness`.
+    /// @dev Reverts `VaultZeroAmount` when `amount` is 0: a module must skip zero commitments (e.g. no collateral).
+    /// An operator commitment first consumes a matching owner pre-approval (`approveCommitment`): same
+    /// counterparty, `amount` at most the approved amount, not past its deadline. Such a commitment skips every
+    /// limit and is not counted in the rolling window. Otherwise, in this order: per-tx cap, allow-list, daily cap.
+    /// The token paths check the vault's balance delta (`VaultTransferMismatch`). For `Permit`, a permit that
+    /// fails (e.g. front-run by anyone who saw the signature) is ignored when the allowance already suffices.
     /// @return byOwner Whether the owner made the commitment (limits skipped).
     function commit(
         uint256 agentId,
@@ -140,6 +160,15 @@ interface IAgoraVault {
     /// @notice Pays `amount` of the calling module's locked money as a credit to `account`. Never paused.
     function releaseTo(address account, uint256 amount) external;
 
+    /// @notice Wires the two settlement modules. Callable once, by the deployer; sealed for ever after.
+    function setModules(address escrow, address channels) external;
+
+    /// @notice The job escrow module (zero until `setModules`).
+    function escrow() external view returns (address);
+
+    /// @notice The payment channels module (zero until `setModules`).
+    function channels() external view returns (address);
+
     /* LIMITS */
 
     /// @notice Sets the operator's spending limits. Owner only; never paused.
@@ -153,6 +182,34 @@ interface IAgoraVault {
     /// @notice What the operator has committed in the current rolling window.
     function spentInWindow(uint256 agentId) external view returns (uint256);
 
+    /// @notice Stores the owner's one-shot pre-approval of one operator commitment above the limits: the next
+    /// operator commitment of agent `agentId` toward `counterpartyId` of at most `amount`, made no later than
+    /// `deadline`, skips the per-tx cap, the daily cap and the allow-list, is not counted in the window, and
+    /// consumes the approval (`OwnerApprovalUsed`). Anyone may submit it (typically the operator).
+    /// @dev `signature` is the owner's (ECDSA, or ERC-1271 when the owner is a contract) over the EIP-712
+    /// struct `CommitmentApproval(uint256 agentId,uint256 counterpartyId,uint256 amount,uint256 nonce,uint256 deadline)`
+    /// on the domain ("AgoraVault", "1", chainId, vault), with `nonce = approvalNonce(agentId)`, which then
+    /// increments. Reverts `VaultOwnerApprovalExpired` past `deadline`, `VaultOwnerApprovalInvalid` for a bad or
+    /// replayed signature, `VaultZeroAmount` for 0. A new approval replaces a pending one.
+    /// Warning: a pending approval survives a transfer of the agent until its deadline; the new owner can drop it
+    /// with `cancelCommitmentApproval`.
+    function approveCommitment(uint256 agentId, uint256 counterpartyId, uint256 amount, uint256 deadline, bytes calldata signature)
+        external;
+
+    /// @notice Drops the pending pre-approval and burns the current approval nonce, so no signature signed so
+    /// far can be submitted. Owner only; never paused.
+    function cancelCommitmentApproval(uint256 agentId) external;
+
+    /// @notice The nonce the next `approveCommitment` signature must carry.
+    function approvalNonce(uint256 agentId) external view returns (uint256);
+
+    /// @notice The pending pre-approval; `amount` 0 when none. `nonce` is the nonce it was signed with. An
+    /// approval past its `deadline` is still returned but can no longer be used.
+    function pendingApproval(uint256 agentId)
+        external
+        view
+        returns (uint256 counterpartyId, uint256 amount, uint256 deadline, uint256 nonce);
+
     /* ADMIN AND GUARDIAN */
 
     /// @notice Stops new business (commitments with `newBusiness`, deposits, listings). Guardian only.
@@ -164,4 +221,34 @@ interface IAgoraVault {
     /// @notice The protocol fee in bps applied to jobs created from now on; at most `MAX_FEE_BPS`.
     function protocolFeeBps() external view returns (uint16);
     function feeRecipient() external view returns (address);
+
+    /// @notice Sets the protocol fee for jobs created from now on. Admin only; at most `MAX_FEE_BPS`.
+    function setProtocolFee(uint16 feeBps) external;
+
+    /// @notice Sets where `claimFees` sends the fees. Admin only; not zero.
+    function setFeeRecipient(address recipient) external;
+
+    /// @notice Replaces the guardian. Admin only; not zero.
+    function setGuardian(address guardian) external;
+
+    /* CONSTANTS */
+
+    /// @notice Hard cap of the protocol fee: 500 bps (5%).
+    function MAX_FEE_BPS() external view returns (uint16);
+
+    /// @notice Buckets of the rolling spending window (9).
+    function WINDOW_BUCKETS() external view returns (uint256);
+
+    /// @notice Length of one window bucket in seconds (3 hours): a commitment counts for more than 24 hours
+    /// and at most 27 hours.
+    function BUCKET_SECONDS() external view returns (uint256);
+
+    /// @notice EIP-712 type hash of the owner pre-approval.
+    function COMMITMENT_APPROVAL_TYPEHASH() external view returns (bytes32);
+
+    /// @notice The USDC token.
+    function USDC() external view returns (IERC20);
+
+    /// @notice The agent registry.
+    function REGISTRY() external view returns (IAgentRegistry);
 }

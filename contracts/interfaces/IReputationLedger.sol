@@ -64,15 +64,41 @@ interface IReputationLedger {
     error LedgerInvalidScore(uint8 score);
     error LedgerInvalidPercentile(uint16 percentileBps);
     error LedgerFilterUnsupported();
+    /// @notice Only the deployer may set the writers.
+    error LedgerNotDeployer(address caller);
+    /// @notice A ruling's provider share is above 10000 bps.
+    error LedgerInvalidShare(uint16 providerShareBps);
+
+    /* WIRING */
+
+    /// @notice Sets the two writers (job escrow, payment channels). Callable once, by the deployer; sealed after.
+    function setWriters(address escrow, address channels) external;
+
+    /// @notice The job escrow writer (zero until `setWriters`).
+    function escrow() external view returns (address);
+
+    /// @notice The payment channels writer (zero until `setWriters`).
+    function channels() external view returns (address);
 
     /* WRITES (settlement modules only) */
 
+    /// @notice Provider `providerId` completed job `jobId` for client `clientId`: `amountToProvider` (before the
+    /// fee) counts as the provider's volume earned and the client's volume spent; `latency` (seconds from start to
+    /// delivery) goes into the latency sum and bucket; `onTime` whether delivered within the SLA.
+
     function recordCompleted(uint256 providerId, uint256 clientId, uint256 jobId, uint256 amountToProvider, uint64 latency, bool onTime)
         external;
+    /// @notice Job `jobId` was refunded because the provider missed the deadline: `refundedLate` + 1.
     function recordRefundedLate(uint256 providerId, uint256 clientId, uint256 jobId, uint256 amount) external;
+    /// @notice A ruling settled job `jobId`: `providerShareBps` >= 5000 is a provider win (provider `disputesWon`,
+    /// client `disputesLost`), below is a client win (the reverse). `amountToProvider` counts as volume like a
+    /// completed job. Reverts `LedgerInvalidShare` above 10000. Default rulings are not recorded.
     function recordDispute(uint256 providerId, uint256 clientId, uint256 jobId, uint16 providerShareBps, uint256 amountToProvider)
         external;
+    /// @notice A channel claim paid `amount` to provider `providerId` from client `clientId`: volume only.
     function recordChannelVolume(uint256 providerId, uint256 clientId, uint256 channelId, uint256 amount) external;
+    /// @notice Counted feedback on `subjectId`: `score` 0..100 (else `LedgerInvalidScore`) weighted by `weight`
+    /// (the job's value). The escrow enforces who may rate and once per side; the ledger only aggregates.
     function recordFeedback(
         uint256 subjectId,
         uint256 fromId,
@@ -87,6 +113,7 @@ interface IReputationLedger {
 
     /* READS */
 
+    /// @notice The agent's work record (all zero for an unknown agent).
     function stats(uint256 agentId) external view returns (Stats memory);
 
     /// @notice Reputation score in [0, 10000] (basis points). Formula: docs/REPUTATION.md.
@@ -105,4 +132,11 @@ interface IReputationLedger {
         external
         view
         returns (uint64 count, uint8 averageScore);
+
+    /// @notice Upper bounds in seconds of the 8 latency buckets: 60, 300, 900, 3600, 14400, 43200, 86400, and
+    /// type(uint64).max for the last (unbounded) one. A latency equal to a bound falls in that bucket.
+    function latencyBucketBounds() external pure returns (uint64[8] memory);
+
+    /// @notice The bucket index (0..7) of `latency`.
+    function latencyBucketOf(uint64 latency) external pure returns (uint8);
 }

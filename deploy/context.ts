@@ -30,6 +30,12 @@ export interface DeployConfig {
   feeBps: number;
   /** Key that posts verdicts for the AI-oracle arbitrator. */
   oracle: string;
+  /** Members of the reference m-of-n committee arbitrator. */
+  committee: string[];
+  /** Votes the committee needs to rule (m). */
+  committeeThreshold: number;
+  /** Flat fee of the reference arbitrators, in USDC base units. */
+  arbitrationFee: bigint;
 }
 
 export interface DeployContext {

@@ -31,6 +31,9 @@ export async function deployAgora(opts: DeployOptions): Promise<DeploymentManife
     feeRecipient: deployerAddress,
     feeBps: 100,
     oracle: deployerAddress,
+    committee: [deployerAddress],
+    committeeThreshold: 1,
+    arbitrationFee: 1_000_000n,
     ...opts.config,
   };
   const manifest: DeploymentManifest =

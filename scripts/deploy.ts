@@ -5,8 +5,9 @@
  *   npm run deploy -- --network localhost
  *
  * Base networks read BASE_SEPOLIA_RPC_URL / BASE_RPC_URL and DEPLOYER_PRIVATE_KEY from the environment;
- * ADMIN_ADDRESS, GUARDIAN_ADDRESS, FEE_RECIPIENT, FEE_BPS and ORACLE_ADDRESS override the defaults
- * (the deployer, 100 bps).
+ * ADMIN_ADDRESS, GUARDIAN_ADDRESS, FEE_RECIPIENT, FEE_BPS, ORACLE_ADDRESS, COMMITTEE_MEMBERS (comma-separated),
+ * COMMITTEE_THRESHOLD and ARBITRATION_FEE (USDC base units) override the defaults (the deployer, 100 bps,
+ * a 1-of-1 committee of the deployer, $1).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -20,6 +21,9 @@ function configFromEnv(): Partial<DeployConfig> {
   if (process.env.FEE_RECIPIENT) config.feeRecipient = process.env.FEE_RECIPIENT;
   if (process.env.ORACLE_ADDRESS) config.oracle = process.env.ORACLE_ADDRESS;
   if (process.env.FEE_BPS) config.feeBps = Number(process.env.FEE_BPS);
+  if (process.env.COMMITTEE_MEMBERS) config.committee = process.env.COMMITTEE_MEMBERS.split(",").map((a) => a.trim());
+  if (process.env.COMMITTEE_THRESHOLD) config.committeeThreshold = Number(process.env.COMMITTEE_THRESHOLD);
+  if (process.env.ARBITRATION_FEE) config.arbitrationFee = BigInt(process.env.ARBITRATION_FEE);
   return config;
 }
 

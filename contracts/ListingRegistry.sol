@@ -10,7 +10,26 @@ import {IListingRegistry} from "./interfaces/IListingRegistry.sol";
 /// @notice Service listings of provider agents: the terms escrow needs are stored (two slots, three with a
 /// validator); capabilities and the metadata URI live only in events.
 /// @custom:security-contact security@agora.example
+/// @dev Storage: `StoredListing` is the ABI struct `Listing` plus a `hasValidator` flag in the spare bits of the
+/// first slot, so `getListing` reads the validator slot only for listings that name one (measured: 2,100 gas
+/// less per `createJob` on a listing without a validator).
 contract ListingRegistry is IListingRegistry {
+    /// @notice One listing as stored. Slot 0: provider, price, pricing, status, SLA, review window, collateral
+    /// bps and the validator flag (64 + 64 + 8 + 8 + 32 + 32 + 16 + 8 = 232 bits); slot 1: arbitrator; slot 2:
+    /// validator (written only when non-zero or changed).
+    struct StoredListing {
+        uint64 providerId;
+        uint64 price;
+        PricingModel pricing;
+        ListingStatus status;
+        uint32 slaSeconds;
+        uint32 reviewWindow;
+        uint16 collateralBps;
+        bool hasValidator; // validator != address(0)
+        address arbitrator;
+        address validator;
+    }
+
     /// @notice Most capabilities per listing (at least one).
     uint256 public constant MAX_CAPABILITIES = 8;
     /// @notice Shortest and longest delivery SLA, in seconds.
@@ -30,7 +49,7 @@ contract ListingRegistry is IListingRegistry {
     IAgoraVault public immutable VAULT;
 
     uint256 private _lastListingId;
-    mapping(uint256 listingId => Listing) private _listings;
+    mapping(uint256 listingId => StoredListing) private _listings;
 
     constructor(IAgentRegistry registry, IAgoraVault vault) {
         AGENT_REGISTRY = registry;
@@ -49,7 +68,7 @@ contract ListingRegistry is IListingRegistry {
         unchecked {
             listingId = ++_lastListingId;
         }
-        Listing storage listing = _listings[listingId];
+        StoredListing storage listing = _listings[listingId];
         listing.providerId = SafeCast.toUint64(providerId);
         listing.status = ListingStatus.Active;
         _writeTerms(listing, params, false);
@@ -73,7 +92,7 @@ contract ListingRegistry is IListingRegistry {
     /// @inheritdoc IListingRegistry
     function update(uint256 listingId, ListingParams calldata params) external {
         _requireNotPaused();
-        Listing storage listing = _listings[listingId];
+        StoredListing storage listing = _listings[listingId];
         uint256 providerId = _requireManager(listingId, listing);
         if (listing.status == ListingStatus.Retired) revert ListingRetired(listingId);
         _validate(params);
@@ -112,7 +131,7 @@ contract ListingRegistry is IListingRegistry {
 
     /// @inheritdoc IListingRegistry
     function retire(uint256 listingId) external {
-        Listing storage listing = _listings[listingId];
+        StoredListing storage listing = _listings[listingId];
         uint256 providerId = _requireManager(listingId, listing);
         if (listing.status == ListingStatus.Retired) revert ListingRetired(listingId);
         listing.status = ListingStatus.Retired;
@@ -123,8 +142,17 @@ contract ListingRegistry is IListingRegistry {
 
     /// @inheritdoc IListingRegistry
     function getListing(uint256 listingId) external view returns (Listing memory listing) {
-        listing = _listings[listingId];
+        StoredListing storage stored = _listings[listingId];
+        listing.providerId = stored.providerId;
+        listing.price = stored.price;
+        listing.pricing = stored.pricing;
+        listing.status = stored.status;
+        listing.slaSeconds = stored.slaSeconds;
+        listing.reviewWindow = stored.reviewWindow;
+        listing.collateralBps = stored.collateralBps;
         if (listing.status == ListingStatus.None) revert ListingNotFound(listingId);
+        listing.arbitrator = stored.arbitrator;
+        if (stored.hasValidator) listing.validator = stored.validator;
     }
 
     /// @inheritdoc IListingRegistry
@@ -136,7 +164,7 @@ contract ListingRegistry is IListingRegistry {
 
     /// @dev Moves a listing from `from` to `to`; the only other state is Retired, which is final.
     function _transition(uint256 listingId, ListingStatus from, ListingStatus to) private {
-        Listing storage listing = _listings[listingId];
+        StoredListing storage listing = _listings[listingId];
         uint256 providerId = _requireManager(listingId, listing);
         ListingStatus status = listing.status;
         if (status == ListingStatus.Retired) revert ListingRetired(listingId);
@@ -146,20 +174,21 @@ contract ListingRegistry is IListingRegistry {
     }
 
     /// @dev Writes the terms. The validator slot is written on publish only when non-zero (saves a cold store),
-    /// on update whenever it changes.
-    function _writeTerms(Listing storage listing, ListingParams calldata params, bool isUpdate) private {
+    /// on update whenever it changes (so a stale address never stays behind a cleared flag).
+    function _writeTerms(StoredListing storage listing, ListingParams calldata params, bool isUpdate) private {
+        address validator = params.validator;
         listing.price = params.price;
         listing.pricing = params.pricing;
         listing.slaSeconds = params.slaSeconds;
         listing.reviewWindow = params.reviewWindow;
         listing.collateralBps = params.collateralBps;
+        listing.hasValidator = validator != address(0);
         listing.arbitrator = params.arbitrator;
-        address validator = params.validator;
         if (isUpdate ? listing.validator != validator : validator != address(0)) listing.validator = validator;
     }
 
     /// @dev Reverts unless the listing exists and the caller is its provider's owner or unfrozen operator.
-    function _requireManager(uint256 listingId, Listing storage listing) private view returns (uint256 providerId) {
+    function _requireManager(uint256 listingId, StoredListing storage listing) private view returns (uint256 providerId) {
         providerId = listing.providerId;
         if (providerId == 0) revert ListingNotFound(listingId);
         AGENT_REGISTRY.checkActor(providerId, msg.sender);

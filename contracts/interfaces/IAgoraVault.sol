@@ -62,7 +62,8 @@ interface IAgoraVault {
     event FeesClaimed(address indexed recipient, uint256 amount);
     event SpendingLimitsSet(uint256 indexed agentId, uint64 perTxCap, uint64 dailyCap, bool allowlistOnly);
     event AllowlistSet(uint256 indexed agentId, uint256 indexed counterpartyId, bool allowed);
-    /// @notice Operator spending counted in the rolling window; `spentInWindow` includes `amount`.
+    /// @notice Operator spending counted in the rolling window; `spentInWindow` includes `amount`. Emitted only
+    /// while the agent has a daily cap (the window records nothing without one).
     event SpendingRecorded(uint256 indexed agentId, uint256 amount, uint256 spentInWindow);
     event OwnerApprovalUsed(uint256 indexed agentId, uint256 indexed counterpartyId, uint256 amount, uint256 nonce);
     event ProtocolFeeSet(uint16 feeBps);
@@ -141,6 +142,9 @@ interface IAgoraVault {
     /// An operator commitment first consumes a matching owner pre-approval (`approveCommitment`): same
     /// counterparty, `amount` at most the approved amount, not past its deadline. Such a commitment skips every
     /// limit and is not counted in the rolling window. Otherwise, in this order: per-tx cap, allow-list, daily cap.
+    /// Only when a daily cap is set (`dailyCap != 0`) is the rolling window read and the commitment added to it
+    /// (`SpendingRecorded`); without one the window is not touched, so a daily cap set later counts only the
+    /// commitments made from then on (docs/LIMITS.md).
     /// The token paths check the vault's balance delta (`VaultTransferMismatch`). For `Permit`, a permit that
     /// fails (e.g. front-run by anyone who saw the signature) is ignored when the allowance already suffices.
     /// @return byOwner Whether the owner made the commitment (limits skipped).
@@ -179,7 +183,8 @@ interface IAgoraVault {
 
     function spendingLimits(uint256 agentId) external view returns (SpendingLimits memory);
     function isAllowlisted(uint256 agentId, uint256 counterpartyId) external view returns (bool);
-    /// @notice What the operator has committed in the current rolling window.
+    /// @notice What the operator has committed in the current rolling window, counting only the commitments made
+    /// while a daily cap was set (see `commit`).
     function spentInWindow(uint256 agentId) external view returns (uint256);
 
     /// @notice Stores the owner's one-shot pre-approval of one operator commitment above the limits: the next

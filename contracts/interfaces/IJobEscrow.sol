@@ -13,10 +13,10 @@ import {IValidator} from "./IValidator.sol";
 /// the job in the same transaction; the provider may post collateral, delivers a result hash and URI; the
 /// client approves or rejects within the review window (a rejection opens a dispute at the job's arbitrator);
 /// a silent window releases to the provider; a missed deadline refunds the client; a job that names a
-/// validator settles on its verdict. The escrow holds no token: every unit is locked in the vault through
+/// validator settles on its verdict. The provider may decline a job it has not accepted (the client is refunded). The escrow holds no token: every unit is locked in the vault through
 /// `IAgoraVault.commit` and paid out as credits through `release`/`releaseTo`.
 /// @dev State machine (DESIGN.md, "Jobs"):
-///   Funded ─cancel→ Cancelled; Funded ─accept→ Accepted; Funded|Accepted ─deliver→ Delivered;
+///   Funded ─cancel|decline→ Cancelled; Funded ─accept→ Accepted; Funded|Accepted ─deliver→ Delivered;
 ///   Funded|Accepted ─refund (now > deadline)→ Refunded; Delivered ─approve|release|validator ok→ Completed;
 ///   Delivered ─validator rejects→ Refunded; Delivered ─reject→ Disputed; Disputed ─rule|resolveByDefault→ Resolved.
 /// Completed, Refunded, Cancelled and Resolved are final; a job pays out exactly once.
@@ -28,9 +28,11 @@ import {IValidator} from "./IValidator.sol";
 /// floor(collateral * s / 10000); the client gets the rest of both (rounding favours the client). The arbitration
 /// fee is min(arbitrationCost(amount), amount * ARBITRATION_FEE_CAP_BPS / 10000), paid by the client at `reject`,
 /// locked, and credited to the arbitrator when it rules or refunded to the client by the default ruling.
-/// Reputation: completion (approve, release, validator approval) → `recordCompleted`; refund after the deadline →
-/// `recordRefundedLate`; ruling → `recordDispute`; validator rejection → `recordDispute` with share 0; cancel and
-/// the default ruling record nothing; self-dealing jobs record nothing at all.
+/// Reputation: completion (approve, release, validator approval) → `recordCompleted`; refund after the deadline
+/// of an Accepted job → `recordRefundedLate`; ruling → `recordDispute`; validator rejection → `recordDispute` with
+/// share 0; cancel, decline, the refund of a job never accepted (Funded) and the default ruling record nothing;
+/// self-dealing jobs record nothing at all. A job the provider never accepted cannot be used against it: hiring an
+/// offline provider and refunding at the deadline records nothing and accepts no feedback (`EscrowNeverAccepted`).
 /// Trust: the arbitrator and the validator are untrusted. Every function that calls one is `nonReentrant`
 /// (all state-changing functions are), their calls are gas-capped, and none of their failures can lock funds:
 /// a failed `createDispute` leaves the dispute open (the default ruling applies after `RULING_PERIOD`), a
@@ -58,8 +60,9 @@ interface IJobEscrow is IArbitrable {
 
     /// @notice Why a job was refunded.
     enum RefundKind {
-        Deadline, // no delivery by the deadline; counted as `refundedLate` for the provider
-        ValidatorRejected // the job's validator rejected the delivery; counted as a lost dispute (share 0)
+        Deadline, // accepted but not delivered by the deadline; counted as `refundedLate` for the provider
+        ValidatorRejected, // the job's validator rejected the delivery; counted as a lost dispute (share 0)
+        Unaccepted // neither accepted nor delivered by the deadline; nothing recorded, no feedback on either side
     }
 
     /// @notice What the client states when hiring.
@@ -129,6 +132,12 @@ interface IJobEscrow is IArbitrable {
 
     /// @notice The client cancelled a job before acceptance; `refunded` went back to its balance.
     event JobCancelled(uint256 indexed jobId, uint256 indexed clientId, uint256 indexed providerId, uint256 refunded, address caller);
+
+    /// @notice The provider (`caller`: its owner or operator) declined a job it had not accepted; the whole amount
+    /// (`refunded`) went back to the client's balance and the job is Cancelled. Nothing is recorded in the ledger.
+    event JobDeclined(
+        uint256 indexed jobId, uint256 indexed clientId, uint256 indexed providerId, uint256 refunded, string reasonURI, address caller
+    );
 
     /// @notice The provider accepted and locked `collateral`, computed from its `providerScore` at acceptance
     /// (`providerScore` is 0 and not read when the listing requires no collateral).
@@ -243,6 +252,8 @@ interface IJobEscrow is IArbitrable {
     error EscrowNoValidator(uint256 jobId);
     /// @notice Self-dealing jobs accept no feedback.
     error EscrowSelfDealing(uint256 jobId);
+    /// @notice The job was refunded at its deadline without the provider ever accepting it: no feedback.
+    error EscrowNeverAccepted(uint256 jobId);
     /// @notice `fromId` already gave feedback on this job.
     error EscrowFeedbackAlreadyGiven(uint256 jobId, uint256 fromId);
     /// @notice `caller` is neither the client's nor the provider's owner or (unfrozen) operator.
@@ -263,6 +274,13 @@ interface IJobEscrow is IArbitrable {
 
     /// @notice The client takes back a job nobody accepted yet (Funded); the amount returns to its balance.
     function cancel(uint256 jobId) external;
+
+    /// @notice The provider (its owner or unfrozen operator) declines a Funded job: the whole amount returns to the
+    /// client's balance at once, the job becomes Cancelled, nothing is recorded in the ledger and no feedback is
+    /// possible. Emits `JobDeclined` with `reasonURI`. Allowed at any time while Funded (after the deadline
+    /// `refund` has the same effect), and while paused: it is an exit.
+    /// @dev Reverts `EscrowUnexpectedState` unless Funded, `AgentUnauthorized`/`AgentFrozen` for anyone else.
+    function decline(uint256 jobId, string calldata reasonURI) external;
 
     /// @notice The provider accepts a Funded job while `now <= deadline` and locks the collateral the curve
     /// requires at its current score (`requiredCollateral`), pulled from the caller by `funding` (ignored when
@@ -287,7 +305,9 @@ interface IJobEscrow is IArbitrable {
     function release(uint256 jobId) external;
 
     /// @notice Anyone refunds a job not delivered by its deadline (`now > deadline`): the amount and any collateral
-    /// go to the client, and the provider gets a `refundedLate` mark (unless self-dealing).
+    /// go to the client. An Accepted job gives the provider a `refundedLate` mark (`RefundKind.Deadline`, unless
+    /// self-dealing). A job never accepted (Funded) records nothing and accepts no feedback on either side
+    /// (`RefundKind.Unaccepted`): otherwise anyone could lower an offline provider's score for the price of gas.
     function refund(uint256 jobId) external;
 
     /// @notice Anyone asks the validator of a Delivered job for its verdict and settles on it.
@@ -307,7 +327,8 @@ interface IJobEscrow is IArbitrable {
     /* FEEDBACK */
 
     /// @notice The client or the provider rates the other side of a settled (Completed, Refunded or Resolved) job,
-    /// once per side, weighted by the job amount. Self-dealing jobs accept none. `score` is 0..100 (the ledger checks).
+    /// once per side, weighted by the job amount. Self-dealing jobs accept none (`EscrowSelfDealing`), nor jobs
+    /// refunded without ever being accepted (`EscrowNeverAccepted`). `score` is 0..100 (the ledger checks).
     /// @dev A caller acting for both sides (one operator key for two owners) rates the side that has not rated
     /// yet, the client first.
     function giveFeedback(

@@ -13,8 +13,8 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 /// counts until period `q + 9` starts: for more than 24 hours and at most 27 hours. Any 24-hour interval
 /// (closed at both ends) therefore sees at most the cap: when the last commitment of the interval was checked,
 /// every earlier one of the interval was still counted.
-/// Amounts are uint64 (1.8e19 units, $18 trillion): with a daily cap a bucket never exceeds the cap; without one
-/// a single 3-hour bucket above that bound reverts (SafeCast), far beyond the whole USDC supply.
+/// Amounts are uint64 (1.8e19 units, $18 trillion): the vault records into the ring only under a daily cap (a
+/// uint64), so a bucket never exceeds the cap; `record` still checks the bound (SafeCast).
 /// Layout, measured: bucket 0 shares slot 0 with the limits, buckets 1..8 fill two words of 4 x 64 bits. A
 /// commitment reads each slot once and writes back only what changed (a packed `uint64[9]` accessed by index
 /// cost ~7,000 gas more per limited commitment).

@@ -32,11 +32,14 @@ describe("Job refund and cancel", function () {
           await expect(tx).to.be.revertedWithCustomError(f.escrow, "EscrowTooEarly").withArgs(f.jobId, f.deadline + offset, f.deadline + 1n);
           return;
         }
+        // Never accepted: refunded, but nothing recorded against the provider.
         await expect(tx)
           .to.emit(f.escrow, "JobRefunded")
-          .withArgs(f.jobId, f.clientId, f.providerId, PRICE, 0n, RefundKind.Deadline, f.stranger.address);
+          .withArgs(f.jobId, f.clientId, f.providerId, PRICE, 0n, RefundKind.Unaccepted, f.stranger.address);
+        await expect(tx).not.to.emit(f.ledger, "JobRefundedLate");
         await f.expectSettlement(before, { client: PRICE }, PRICE);
         expect(await f.escrow.state(f.jobId)).to.equal(JobState.Refunded);
+        expect((await f.ledger.stats(f.providerId)).refundedLate).to.equal(0n);
       });
     }
   });

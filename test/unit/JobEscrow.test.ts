@@ -304,6 +304,110 @@ describe("JobEscrow", function () {
     });
   });
 
+  describe("#decline", function () {
+    it("returns the whole amount to the client at once, cancels the job and records nothing", async function () {
+      const f = await loadFixture(withFundedJobFixture);
+      const before = await f.vaultState();
+      const statsBefore = await f.ledger.stats(f.providerId);
+      const tx = f.escrow.connect(f.providerOperator).decline(f.jobId, "ipfs://busy");
+      await expect(tx)
+        .to.emit(f.escrow, "JobDeclined")
+        .withArgs(f.jobId, f.clientId, f.providerId, PRICE, "ipfs://busy", f.providerOperator.address);
+      await expect(tx).to.emit(f.vault, "Released").withArgs(f.escrowAddress, f.clientId, PRICE, 0n, before.client + PRICE);
+      await expect(tx).not.to.emit(f.ledger, "JobRefundedLate");
+      await expect(tx).not.to.emit(f.escrow, "JobCancelled");
+      await f.expectSettlement(before, { client: PRICE }, PRICE);
+      expect(await f.ledger.stats(f.providerId)).to.deep.equal(statsBefore);
+      const job = await f.escrow.getJob(f.jobId);
+      expect([job.state, job.settledAt, job.arbitrator]).to.deep.equal([JobState.Cancelled, BigInt(await time.latest()), ethers.ZeroAddress]);
+    });
+
+    it("lets the provider's owner decline, with an empty reason", async function () {
+      const f = await loadFixture(withFundedJobFixture);
+      await expect(f.escrow.connect(f.providerOwner).decline(f.jobId, ""))
+        .to.emit(f.escrow, "JobDeclined")
+        .withArgs(f.jobId, f.clientId, f.providerId, PRICE, "", f.providerOwner.address);
+    });
+
+    it("is the provider's only: the client and strangers revert with AgentUnauthorized", async function () {
+      const f = await loadFixture(withFundedJobFixture);
+      for (const signer of [f.clientOperator, f.clientOwner, f.stranger]) {
+        await expect(f.escrow.connect(signer).decline(f.jobId, ""))
+          .to.be.revertedWithCustomError(f.registry, "AgentUnauthorized")
+          .withArgs(f.providerId, signer.address);
+      }
+    });
+
+    it("reverts with AgentFrozen for the operator of a frozen provider; the owner still declines", async function () {
+      const f = await loadFixture(withFundedJobFixture);
+      await f.registry.connect(f.providerOwner).freeze(f.providerId);
+      await expect(f.escrow.connect(f.providerOperator).decline(f.jobId, ""))
+        .to.be.revertedWithCustomError(f.registry, "AgentFrozen")
+        .withArgs(f.providerId, f.providerOperator.address);
+      await expect(f.escrow.connect(f.providerOwner).decline(f.jobId, "")).to.emit(f.escrow, "JobDeclined");
+    });
+
+    it("reverts with EscrowUnexpectedState once accepted, delivered or final, and for unknown jobs", async function () {
+      const accepted = await loadFixture(withAcceptedCollateralJobFixture);
+      await expect(accepted.escrow.connect(accepted.providerOperator).decline(accepted.jobId, ""))
+        .to.be.revertedWithCustomError(accepted.escrow, "EscrowUnexpectedState")
+        .withArgs(accepted.jobId, JobState.Accepted, JobState.Funded);
+      const delivered = await loadFixture(withDeliveredJobFixture);
+      await expect(delivered.escrow.connect(delivered.providerOperator).decline(delivered.jobId, ""))
+        .to.be.revertedWithCustomError(delivered.escrow, "EscrowUnexpectedState")
+        .withArgs(delivered.jobId, JobState.Delivered, JobState.Funded);
+      await expect(delivered.escrow.connect(delivered.providerOperator).decline(99n, ""))
+        .to.be.revertedWithCustomError(delivered.escrow, "EscrowUnexpectedState")
+        .withArgs(99n, JobState.None, JobState.Funded);
+      const f = await loadFixture(withFundedJobFixture);
+      await f.escrow.connect(f.providerOperator).decline(f.jobId, "");
+      // Final: a second decline, a cancel, a refund after the deadline and an acceptance all find it Cancelled.
+      await expect(f.escrow.connect(f.providerOperator).decline(f.jobId, ""))
+        .to.be.revertedWithCustomError(f.escrow, "EscrowUnexpectedState")
+        .withArgs(f.jobId, JobState.Cancelled, JobState.Funded);
+      await expect(f.escrow.connect(f.clientOperator).cancel(f.jobId))
+        .to.be.revertedWithCustomError(f.escrow, "EscrowUnexpectedState")
+        .withArgs(f.jobId, JobState.Cancelled, JobState.Funded);
+      await expect(f.escrow.connect(f.providerOperator).accept(f.jobId, fromBalance()))
+        .to.be.revertedWithCustomError(f.escrow, "EscrowUnexpectedState")
+        .withArgs(f.jobId, JobState.Cancelled, JobState.Funded);
+      await time.increaseTo(f.deadline + 1n);
+      await expect(f.escrow.refund(f.jobId))
+        .to.be.revertedWithCustomError(f.escrow, "EscrowUnexpectedState")
+        .withArgs(f.jobId, JobState.Cancelled, JobState.Funded);
+    });
+
+    it("accepts no feedback on either side", async function () {
+      const f = await loadFixture(withFundedJobFixture);
+      await f.escrow.connect(f.providerOperator).decline(f.jobId, "");
+      for (const signer of [f.clientOperator, f.providerOperator]) {
+        await expect(f.escrow.connect(signer).giveFeedback(f.jobId, 0, "", "", "", ethers.ZeroHash))
+          .to.be.revertedWithCustomError(f.escrow, "EscrowUnexpectedState")
+          .withArgs(f.jobId, JobState.Cancelled, JobState.Completed);
+      }
+    });
+
+    it("works while paused (an exit) and after the deadline", async function () {
+      const f = await loadFixture(withFundedJobFixture);
+      await f.vault.connect(f.guardian).pause();
+      await time.increaseTo(f.deadline + 1n);
+      const before = await f.vaultState();
+      await expect(f.escrow.connect(f.providerOperator).decline(f.jobId, "ipfs://late")).to.emit(f.escrow, "JobDeclined");
+      await f.expectSettlement(before, { client: PRICE }, PRICE);
+    });
+
+    it("clears the extras of a collateral listing's job (nothing posted before acceptance)", async function () {
+      const f = await loadFixture(withCollateralListingFixture);
+      const jobId = await f.hire(f.listingId);
+      const before = await f.vaultState();
+      await expect(f.escrow.connect(f.providerOperator).decline(jobId, ""))
+        .to.emit(f.escrow, "JobDeclined")
+        .withArgs(jobId, f.clientId, f.providerId, PRICE, "", f.providerOperator.address);
+      await f.expectSettlement(before, { client: PRICE }, PRICE);
+      expect((await f.escrow.getJob(jobId)).collateralBps).to.equal(0n);
+    });
+  });
+
   describe("#accept", function () {
     it("accepts without collateral, restarting the latency clock", async function () {
       const f = await loadFixture(withFundedJobFixture);
@@ -638,6 +742,33 @@ describe("JobEscrow", function () {
       await f.expectSolvent();
     });
 
+    it("refunds a job never accepted without recording anything against the provider", async function () {
+      const f = await loadFixture(withFundedJobFixture);
+      await time.setNextBlockTimestamp(f.deadline + 1n);
+      const before = await f.vaultState();
+      const statsBefore = await f.ledger.stats(f.providerId);
+      const tx = f.escrow.connect(f.stranger).refund(f.jobId);
+      await expect(tx)
+        .to.emit(f.escrow, "JobRefunded")
+        .withArgs(f.jobId, f.clientId, f.providerId, PRICE, 0n, RefundKind.Unaccepted, f.stranger.address);
+      await expect(tx).not.to.emit(f.ledger, "JobRefundedLate");
+      await expect(tx).not.to.emit(f.ledger, "DisputeRecorded");
+      await f.expectSettlement(before, { client: PRICE }, PRICE);
+      expect(await f.ledger.stats(f.providerId)).to.deep.equal(statsBefore);
+      expect(await f.escrow.state(f.jobId)).to.equal(JobState.Refunded);
+    });
+
+    it("still marks the provider late for an accepted job without collateral", async function () {
+      const f = await loadFixture(withFundedJobFixture);
+      await f.escrow.connect(f.providerOperator).accept(f.jobId, fromBalance());
+      await time.setNextBlockTimestamp(f.deadline + 1n);
+      const tx = f.escrow.refund(f.jobId);
+      await expect(tx)
+        .to.emit(f.escrow, "JobRefunded")
+        .withArgs(f.jobId, f.clientId, f.providerId, PRICE, 0n, RefundKind.Deadline, f.deployer.address);
+      await expect(tx).to.emit(f.ledger, "JobRefundedLate").withArgs(f.providerId, f.clientId, f.jobId, PRICE);
+    });
+
     it("reverts with EscrowTooEarly at the deadline", async function () {
       const f = await loadFixture(withFundedJobFixture);
       await time.setNextBlockTimestamp(f.deadline);
@@ -905,14 +1036,26 @@ describe("JobEscrow", function () {
         .withArgs(f.jobId, JobState.Cancelled, JobState.Completed);
     });
 
-    it("is allowed on Refunded and Resolved jobs", async function () {
-      const f = await loadFixture(withFundedJobFixture);
+    it("is allowed on Refunded (after acceptance) and Resolved jobs", async function () {
+      const f = await loadFixture(withAcceptedCollateralJobFixture);
       await time.increaseTo(f.deadline + 1n);
       await f.escrow.refund(f.jobId);
       await expect(f.escrow.connect(f.clientOperator).giveFeedback(f.jobId, 0, "", "", "", ethers.ZeroHash)).to.emit(f.escrow, "FeedbackGiven");
       const d = await loadFixture(withDisputedJobFixture);
       await d.arbitrator.giveRuling(d.jobId, 5_000n);
       await expect(d.escrow.connect(d.providerOperator).giveFeedback(d.jobId, 40, "", "", "", ethers.ZeroHash)).to.emit(d.escrow, "FeedbackGiven");
+    });
+
+    it("reverts with EscrowNeverAccepted on either side of a job refunded before acceptance", async function () {
+      const f = await loadFixture(withFundedJobFixture);
+      await time.increaseTo(f.deadline + 1n);
+      await f.escrow.connect(f.stranger).refund(f.jobId);
+      for (const signer of [f.clientOperator, f.providerOperator, f.clientOwner]) {
+        await expect(f.escrow.connect(signer).giveFeedback(f.jobId, 0, "", "", "", ethers.ZeroHash))
+          .to.be.revertedWithCustomError(f.escrow, "EscrowNeverAccepted")
+          .withArgs(f.jobId);
+      }
+      expect((await f.ledger.stats(f.providerId)).feedbackCount).to.equal(0n);
     });
 
     it("reverts with EscrowSelfDealing for self-dealing jobs", async function () {

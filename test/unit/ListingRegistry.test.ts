@@ -374,6 +374,12 @@ describe("ListingRegistry", function () {
       expect((await listings.getListing(1n)).validator).to.equal(validator);
       await listings.connect(provider).update(1n, params());
       expect((await listings.getListing(1n)).validator).to.equal(ethers.ZeroAddress);
+      // Set again after a clear, and kept across a status change (the flag shares the status slot).
+      await listings.connect(provider).update(1n, params({ validator }));
+      await listings.connect(provider).pause(1n);
+      expect((await listings.getListing(1n)).validator).to.equal(validator);
+      await listings.connect(provider).retire(1n);
+      expect([...(await listings.getListing(1n))]).to.deep.equal(storedListing(1n, Status.Retired, params({ validator })));
     });
 
     it("updates a paused listing and keeps it paused", async function () {

@@ -71,7 +71,9 @@ contract AgoraVault is IAgoraVault, Ownable2Step, ReentrancyGuardTransient, EIP7
 
     mapping(uint256 agentId => uint256) private _balances;
     mapping(address account => uint256) private _credits;
-    mapping(uint256 agentId => address) private _payouts;
+    /// @dev Keyed by the owner who set it, so a payout address never outlives a sale of the agent: after a
+    /// transfer the new owner's entry is empty and withdrawals default to the new owner.
+    mapping(uint256 agentId => mapping(address owner => address)) private _payouts;
     mapping(uint256 agentId => SpendingWindow.State) private _spending;
     mapping(uint256 agentId => mapping(uint256 counterpartyId => bool)) private _allowlist;
     mapping(uint256 agentId => PendingApproval) private _approvals;
@@ -133,7 +135,7 @@ contract AgoraVault is IAgoraVault, Ownable2Step, ReentrancyGuardTransient, EIP7
             balanceAfter = balance - amount; // amount <= balance, checked above
         }
         _balances[agentId] = balanceAfter;
-        address to = _payouts[agentId];
+        address to = _payouts[agentId][agentOwner];
         if (to == address(0)) to = agentOwner;
         emit Withdrawn(agentId, msg.sender, to, amount, balanceAfter);
         USDC.safeTransfer(to, amount);
@@ -143,8 +145,8 @@ contract AgoraVault is IAgoraVault, Ownable2Step, ReentrancyGuardTransient, EIP7
     /// @dev Zero restores the default (the owner at withdrawal time).
     function setPayoutAddress(uint256 agentId, address payout) external {
         _requireAgentOwner(agentId);
-        _payouts[agentId] = payout;
-        emit PayoutAddressSet(agentId, payout);
+        _payouts[agentId][msg.sender] = payout;
+        emit PayoutAddressSet(agentId, msg.sender, payout);
     }
 
     /// @inheritdoc IAgoraVault
@@ -184,8 +186,9 @@ contract AgoraVault is IAgoraVault, Ownable2Step, ReentrancyGuardTransient, EIP7
     /// @inheritdoc IAgoraVault
     /// @dev Returns the effective address: the one set, or else the current owner.
     function payoutAddress(uint256 agentId) external view returns (address) {
-        address payout = _payouts[agentId];
-        return payout == address(0) ? REGISTRY.ownerOf(agentId) : payout;
+        address agentOwner = REGISTRY.ownerOf(agentId);
+        address payout = _payouts[agentId][agentOwner];
+        return payout == address(0) ? agentOwner : payout;
     }
 
     /// @inheritdoc IAgoraVault

@@ -42,7 +42,8 @@ interface IAgoraVault {
 
     event Deposited(uint256 indexed agentId, address indexed from, uint256 amount, FundingSource source, uint256 balanceAfter);
     event Withdrawn(uint256 indexed agentId, address indexed caller, address indexed to, uint256 amount, uint256 balanceAfter);
-    event PayoutAddressSet(uint256 indexed agentId, address indexed payout);
+    /// @notice `owner` set where withdrawals of `agentId` go while it holds the agent (zero: to itself).
+    event PayoutAddressSet(uint256 indexed agentId, address indexed owner, address indexed payout);
     /// @notice `module` locked `amount` for `agentId` toward `counterpartyId`, requested by `caller`.
     event Committed(
         address indexed module,
@@ -118,7 +119,10 @@ interface IAgoraVault {
     /// Works while paused.
     function withdraw(uint256 agentId, uint256 amount) external;
 
-    /// @notice Sets where withdrawals go (default: the owner at withdrawal time). Owner only.
+    /// @notice Sets where withdrawals go while the caller owns the agent (default: the owner at withdrawal
+    /// time). Owner only. The setting belongs to the owner who made it: after a transfer of the agent,
+    /// withdrawals go to the new owner until it sets its own payout address.
+    /// @dev Warning: the protocol balance belongs to the agent and moves with the NFT; withdraw before selling.
     function setPayoutAddress(uint256 agentId, address payout) external;
 
     /// @notice Sends `amount` of the caller's credit to `to`. Works while paused.

@@ -352,11 +352,11 @@ describe("AgoraVault", function () {
       expect(await f.vault.payoutAddress(AGENT)).to.equal(f.owner.address);
       await expect(f.vault.connect(f.owner).setPayoutAddress(AGENT, f.arbitrator.address))
         .to.emit(f.vault, "PayoutAddressSet")
-        .withArgs(AGENT, f.arbitrator.address);
+        .withArgs(AGENT, f.owner.address, f.arbitrator.address);
       expect(await f.vault.payoutAddress(AGENT)).to.equal(f.arbitrator.address);
       await expect(f.vault.connect(f.owner).setPayoutAddress(AGENT, ethers.ZeroAddress))
         .to.emit(f.vault, "PayoutAddressSet")
-        .withArgs(AGENT, ethers.ZeroAddress);
+        .withArgs(AGENT, f.owner.address, ethers.ZeroAddress);
       expect(await f.vault.payoutAddress(AGENT)).to.equal(f.owner.address);
     });
 

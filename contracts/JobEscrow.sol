@@ -366,6 +366,9 @@ contract JobEscrow is IJobEscrow, ReentrancyGuardTransient {
         _requireState(disputeId, core.state, S_DISPUTED);
         address arbitrator = _terms[disputeId].arbitrator;
         if (msg.sender != arbitrator) revert EscrowNotArbitrator(disputeId, msg.sender, arbitrator);
+        // The ruling window and the default are exact complements: at every timestamp exactly one is open.
+        uint256 rulingEnd = uint256(core.time) + RULING_PERIOD;
+        if (block.timestamp > rulingEnd) revert EscrowTooLate(disputeId, block.timestamp, rulingEnd);
         if (providerShareBps > BPS) revert EscrowInvalidRuling(disputeId, providerShareBps);
         _resolve(disputeId, core, arbitrator, uint16(providerShareBps), false);
     }

@@ -29,6 +29,7 @@ interface IArbitrable {
     /// @notice ERC-792: the final ruling, here the provider's share in basis points (0..10000).
     event Ruling(address indexed arbitrator, uint256 indexed disputeId, uint256 ruling);
 
-    /// @notice Gives the ruling: the provider's share of the job amount in basis points (0..10000).
+    /// @notice Gives the ruling: the provider's share of the job amount in basis points (0..10000). Only the job's
+    /// arbitrator, once, within the ruling period; afterwards the default ruling applies instead.
     function rule(uint256 disputeId, uint256 providerShareBps) external;
 }

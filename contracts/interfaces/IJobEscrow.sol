@@ -322,6 +322,8 @@ interface IJobEscrow is IArbitrable {
     /// @notice Anyone applies the default ruling to a dispute the arbitrator left unanswered for more than
     /// `RULING_PERIOD` (`now > disputedAt + RULING_PERIOD`): an even split (5000 bps) of the amount and collateral,
     /// the arbitration fee back to the client, and no win or loss in the ledger.
+    /// @dev The arbitrator's `rule` is open exactly while this is closed (`now <= disputedAt + RULING_PERIOD`,
+    /// else `EscrowTooLate`), so a late ruling can never race the default.
     function resolveByDefault(uint256 jobId) external;
 
     /* FEEDBACK */

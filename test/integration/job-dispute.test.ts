@@ -184,10 +184,16 @@ describe("Job dispute: reject → dispute → ruling", function () {
 
   describe("ruling period edge (disputedAt + RULING_PERIOD)", function () {
     for (const offset of [-1n, 0n, 1n]) {
-      it(`at end${offset < 0n ? offset : `+${offset}`}: the arbitrator can still rule`, async function () {
+      it(`at end${offset < 0n ? offset : `+${offset}`}: the arbitrator ${offset > 0n ? "is too late" : "can rule"}`, async function () {
         const f = await loadFixture(withCollateralDisputeFixture);
-        await time.setNextBlockTimestamp(f.disputedAt + RULING_PERIOD + offset);
-        await expect(f.arbitrator.giveRuling(f.jobId, 10_000n)).to.emit(f.escrow, "JobResolved");
+        const end = f.disputedAt + RULING_PERIOD;
+        await time.setNextBlockTimestamp(end + offset);
+        const tx = f.arbitrator.giveRuling(f.jobId, 10_000n);
+        if (offset > 0n) {
+          await expect(tx).to.be.revertedWithCustomError(f.escrow, "EscrowTooLate").withArgs(f.jobId, end + offset, end);
+          return;
+        }
+        await expect(tx).to.emit(f.escrow, "JobResolved");
       });
 
       it(`at end${offset < 0n ? offset : `+${offset}`}: the default ${offset > 0n ? "applies" : "reverts with EscrowTooEarly"}`, async function () {

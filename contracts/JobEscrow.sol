@@ -8,6 +8,7 @@ import {IAgentRegistry} from "./interfaces/IAgentRegistry.sol";
 import {IAgoraVault} from "./interfaces/IAgoraVault.sol";
 import {IArbitrable, IArbitrator} from "./interfaces/IArbitrator.sol";
 import {IJobEscrow} from "./interfaces/IJobEscrow.sol";
+import {ListingTerms} from "./libraries/ListingTerms.sol";
 import {IListingRegistry} from "./interfaces/IListingRegistry.sol";
 import {IReputationLedger} from "./interfaces/IReputationLedger.sol";
 import {IValidator} from "./interfaces/IValidator.sol";
@@ -139,6 +140,8 @@ contract JobEscrow is IJobEscrow, ReentrancyGuardTransient {
         if (listing.pricing == IListingRegistry.PricingModel.PerCall) {
             revert EscrowListingNotHireable(params.listingId, listing.pricing);
         }
+        bytes32 terms = ListingTerms.hash(listing);
+        if (terms != params.termsHash) revert EscrowListingTermsChanged(params.listingId, params.termsHash, terms);
         if (listing.price > params.maxPrice) revert EscrowPriceAboveMax(params.listingId, listing.price, params.maxPrice);
         // Fixed: the listing price; Quoted: the amount the client agreed, at least the listing's floor.
         uint64 amount = listing.pricing == IListingRegistry.PricingModel.Fixed ? listing.price : params.maxPrice.toUint64();

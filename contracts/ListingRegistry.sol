@@ -5,6 +5,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IAgentRegistry} from "./interfaces/IAgentRegistry.sol";
 import {IAgoraVault} from "./interfaces/IAgoraVault.sol";
 import {IListingRegistry} from "./interfaces/IListingRegistry.sol";
+import {ListingTerms} from "./libraries/ListingTerms.sol";
 
 /// @title ListingRegistry
 /// @notice Service listings of provider agents: the terms escrow needs are stored (two slots, three with a
@@ -141,7 +142,7 @@ contract ListingRegistry is IListingRegistry {
     /* VIEWS */
 
     /// @inheritdoc IListingRegistry
-    function getListing(uint256 listingId) external view returns (Listing memory listing) {
+    function getListing(uint256 listingId) public view returns (Listing memory listing) {
         StoredListing storage stored = _listings[listingId];
         listing.providerId = stored.providerId;
         listing.price = stored.price;
@@ -153,6 +154,11 @@ contract ListingRegistry is IListingRegistry {
         if (listing.status == ListingStatus.None) revert ListingNotFound(listingId);
         listing.arbitrator = stored.arbitrator;
         if (stored.hasValidator) listing.validator = stored.validator;
+    }
+
+    /// @inheritdoc IListingRegistry
+    function termsHash(uint256 listingId) external view returns (bytes32) {
+        return ListingTerms.hash(getListing(listingId));
     }
 
     /// @inheritdoc IListingRegistry

@@ -72,6 +72,7 @@ interface IJobEscrow is IArbitrable {
         uint256 maxPrice; // Fixed: reverts if the listing price is above it. Quoted: the agreed amount (>= price)
         uint256 deadline; // delivery deadline, in [now + slaSeconds, now + MAX_JOB_DURATION]
         bytes32 specHash; // commitment to the job specification; stored only when the listing names a validator
+        bytes32 termsHash; // the listing terms the client agreed to: `IListingRegistry.termsHash(listingId)`
     }
 
     /// @notice A job as `getJob` returns it.
@@ -236,6 +237,9 @@ interface IJobEscrow is IArbitrable {
     error EscrowTooLate(uint256 jobId, uint256 timestamp, uint256 closedAt);
     /// @notice The listing's price (Fixed) or floor (Quoted) is above the client's `maxPrice`.
     error EscrowPriceAboveMax(uint256 listingId, uint256 price, uint256 maxPrice);
+    /// @notice The listing's terms are not the ones the client agreed to (`CreateJobParams.termsHash`): the provider
+    /// changed them after the client read them.
+    error EscrowListingTermsChanged(uint256 listingId, bytes32 expected, bytes32 current);
     /// @notice Only Active listings can be hired.
     error EscrowListingNotActive(uint256 listingId, IListingRegistry.ListingStatus status);
     /// @notice PerCall listings are paid through payment channels, not jobs.

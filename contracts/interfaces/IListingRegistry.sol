@@ -120,6 +120,10 @@ interface IListingRegistry {
     /// @notice The stored terms; reverts with `ListingNotFound` for unknown ids.
     function getListing(uint256 listingId) external view returns (Listing memory);
 
+    /// @notice The hash of the listing's current terms (see `ListingTerms.hash`) that a client passes to
+    /// `JobEscrow.createJob` as `termsHash`. Reverts with `ListingNotFound` for unknown ids.
+    function termsHash(uint256 listingId) external view returns (bytes32);
+
     /// @notice The number of listings ever published; ids run from 1.
     function totalListings() external view returns (uint256);
 }

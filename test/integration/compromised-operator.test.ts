@@ -56,7 +56,7 @@ function playbook(f: F) {
     await escrow
       .connect(stolenKey)
       .createJob(
-        { clientId: victimId, listingId: f.sockListing, maxPrice: amount, deadline: await soon(DAY), specHash: ethers.ZeroHash },
+        { clientId: victimId, listingId: f.sockListing, maxPrice: amount, deadline: await soon(DAY), specHash: ethers.ZeroHash, termsHash: await f.listings.termsHash(f.sockListing) },
         fromBalance(),
       );
     return escrow.totalJobs();
@@ -75,7 +75,7 @@ function playbook(f: F) {
         const tx = await escrow
           .connect(stolenKey)
           .createJob(
-            { clientId: victimId, listingId: f.sockListing, maxPrice: amount, deadline: await soon(DAY), specHash: ethers.ZeroHash },
+            { clientId: victimId, listingId: f.sockListing, maxPrice: amount, deadline: await soon(DAY), specHash: ethers.ZeroHash, termsHash: await f.listings.termsHash(f.sockListing) },
             fromBalance(),
           );
         jobId = await escrow.totalJobs();
@@ -94,7 +94,7 @@ function playbook(f: F) {
         const tx = await escrow
           .connect(stolenKey)
           .createJob(
-            { clientId: victimId, listingId: f.sockListing, maxPrice: amount, deadline: await soon(DAY), specHash: ethers.ZeroHash },
+            { clientId: victimId, listingId: f.sockListing, maxPrice: amount, deadline: await soon(DAY), specHash: ethers.ZeroHash, termsHash: await f.listings.termsHash(f.sockListing) },
             fromBalance(),
           );
         jobId = await escrow.totalJobs();
@@ -153,6 +153,7 @@ function playbook(f: F) {
               maxPrice: amount,
               deadline: await soon(2n * 60n),
               specHash: ethers.ZeroHash,
+              termsHash: await f.listings.termsHash(f.baitListing),
             },
             fromTransfer(),
           );

@@ -335,7 +335,7 @@ const ROWS: Row[] = [
     call: (w) => w.escrow.connect(w.clientOperator).cancel(w.jobs.funded),
     emits: (w) => [[w.escrow, "JobCancelled"]],
   }),
-  blocked("JobEscrow", "createJob((uint256,uint256,uint256,uint256,bytes32),(uint8,uint256,uint256,bytes32,bytes))", {
+  blocked("JobEscrow", "createJob((uint256,uint256,uint256,uint256,bytes32,bytes32),(uint8,uint256,uint256,bytes32,bytes))", {
     call: async (w) => w.escrow.connect(w.clientOperator).createJob(await w.jobParams(w.plain), fromTransfer()),
     emits: (w) => [[w.escrow, "JobCreated"]],
     error: vaultPaused,

@@ -150,6 +150,43 @@ describe("JobEscrow", function () {
         .withArgs(f.listingId, PRICE, PRICE - 1n);
     });
 
+    it("reverts with EscrowListingTermsChanged when the listing's terms differ from the ones the client agreed to", async function () {
+      const f = await loadFixture(withListingFixture);
+      const agreed = await f.listings.termsHash(f.listingId);
+      await f.listings.connect(f.providerOperator).update(f.listingId, f.listingParams({ reviewWindow: 60n }));
+      const current = await f.listings.termsHash(f.listingId);
+      expect(current).to.not.equal(agreed);
+      await expect(f.hire(f.listingId, { termsHash: agreed }))
+        .to.be.revertedWithCustomError(f.escrow, "EscrowListingTermsChanged")
+        .withArgs(f.listingId, agreed, current);
+    });
+
+    it("binds every term but the status and the price: a price change alone keeps the terms hash", async function () {
+      const f = await loadFixture(withListingFixture);
+      const coder = ethers.AbiCoder.defaultAbiCoder();
+      const l = await f.listings.getListing(f.listingId);
+      const expected = ethers.keccak256(
+        coder.encode(
+          ["uint8", "uint32", "uint32", "uint16", "address", "address"],
+          [l.pricing, l.slaSeconds, l.reviewWindow, l.collateralBps, l.arbitrator, l.validator],
+        ),
+      );
+      expect(await f.listings.termsHash(f.listingId)).to.equal(expected);
+      await f.listings.connect(f.providerOperator).update(f.listingId, f.listingParams({ price: PRICE / 2n }));
+      expect(await f.listings.termsHash(f.listingId)).to.equal(expected);
+      await f.listings.connect(f.providerOperator).pause(f.listingId);
+      expect(await f.listings.termsHash(f.listingId)).to.equal(expected);
+      for (const change of [{ slaSeconds: SLA + 1n }, { collateralBps: 1n }, { pricing: Pricing.Quoted }]) {
+        await f.listings.connect(f.providerOperator).update(f.listingId, f.listingParams(change));
+        expect(await f.listings.termsHash(f.listingId)).to.not.equal(expected);
+      }
+    });
+
+    it("reverts with ListingNotFound for the terms hash of an unknown listing", async function () {
+      const f = await loadFixture(withListingFixture);
+      await expect(f.listings.termsHash(999n)).to.be.revertedWithCustomError(f.listings, "ListingNotFound").withArgs(999n);
+    });
+
     it("charges the quoted amount on a Quoted listing, and rejects a quote below the floor", async function () {
       const f = await loadFixture(withEscrowFixture);
       const listingId = await f.publish({ pricing: Pricing.Quoted });

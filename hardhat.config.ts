@@ -1,5 +1,7 @@
 import { subtask } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_TEST_GET_TEST_FILES } from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig } from "hardhat/config";
 import "@nomicfoundation/hardhat-toolbox";
 
@@ -18,6 +20,17 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
     };
   }
   return runSuper();
+});
+
+// `hardhat test` with no file arguments also runs the subgraph's end-to-end tests (STYLE: subgraph/tests).
+subtask(TASK_TEST_GET_TEST_FILES, async (args: { testFiles: string[] }, _hre, runSuper) => {
+  const files: string[] = await runSuper(args);
+  if (args.testFiles.length > 0) return files;
+  const dir = path.join(__dirname, "subgraph", "tests");
+  const extra = readdirSync(dir)
+    .filter((name) => name.endsWith(".test.ts"))
+    .map((name) => path.join(dir, name));
+  return [...files, ...extra];
 });
 
 // Remote networks read everything from the environment; nothing secret is committed.

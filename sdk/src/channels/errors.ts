@@ -1,37 +1,10 @@
 /**
- * Errors thrown by the channel SDK. Every error extends {@link BaseError}, which carries a one-line
- * `shortMessage`, the `cause` and a link to the docs (viem-style).
- *
- * Note: this base class lives here until the SDK grows a shared `sdk/src/errors.ts`; it has no dependency
- * on the rest of the channel code so it can move there unchanged.
+ * Errors thrown by the channel SDK. Every error extends {@link BaseError} (`sdk/src/errors.ts`), which carries a
+ * one-line `shortMessage`, the `cause` and a link to the docs (viem-style).
  */
+import { BaseError } from "../errors";
 
-const DOCS_URL = "docs/MICROPAYMENTS.md";
-
-export interface BaseErrorParameters {
-  cause?: unknown;
-  docsPath?: string;
-  details?: string;
-}
-
-/** Root of every Agora SDK error. */
-export class BaseError extends Error {
-  override readonly name: string = "AgoraError";
-  readonly shortMessage: string;
-  readonly docsUrl: string;
-  readonly details?: string;
-
-  constructor(shortMessage: string, params: BaseErrorParameters = {}) {
-    const docsUrl = `${DOCS_URL}${params.docsPath ?? ""}`;
-    const lines = [shortMessage];
-    if (params.details) lines.push(`Details: ${params.details}`);
-    lines.push(`Docs: ${docsUrl}`);
-    super(lines.join("\n"), params.cause === undefined ? undefined : { cause: params.cause });
-    this.shortMessage = shortMessage;
-    this.docsUrl = docsUrl;
-    this.details = params.details;
-  }
-}
+export { BaseError, type BaseErrorParameters } from "../errors";
 
 /** Why a voucher was refused, off-chain. Mirrors the contract's `Channel*` errors where one exists. */
 export type VoucherRejection =
@@ -55,7 +28,7 @@ export class VoucherRejectedError extends BaseError {
     readonly channelId: string,
     details?: string,
   ) {
-    super(`Voucher for channel ${channelId} rejected: ${reason}`, { details, docsPath: "#vouchers" });
+    super(`Voucher for channel ${channelId} rejected: ${reason}`, { details, docsPath: "MICROPAYMENTS.md#vouchers" });
   }
 }
 
@@ -63,7 +36,7 @@ export class VoucherRejectedError extends BaseError {
 export class ChannelEventNotFoundError extends BaseError {
   override readonly name = "ChannelEventNotFoundError";
   constructor(readonly eventName: string, readonly txHash: string) {
-    super(`No ${eventName} event in transaction ${txHash}`, { docsPath: "#sdk" });
+    super(`No ${eventName} event in transaction ${txHash}`, { docsPath: "MICROPAYMENTS.md#sdk" });
   }
 }
 
@@ -71,6 +44,6 @@ export class ChannelEventNotFoundError extends BaseError {
 export class ChannelSessionError extends BaseError {
   override readonly name = "ChannelSessionError";
   constructor(shortMessage: string, details?: string) {
-    super(shortMessage, { details, docsPath: "#x402-flow" });
+    super(shortMessage, { details, docsPath: "MICROPAYMENTS.md#the-x402-flow" });
   }
 }

@@ -1,0 +1,10 @@
+export * from "./arbitration";
+export * from "./funding";
+export * from "./guardian";
+export * from "./identity";
+export * from "./jobs";
+export * from "./limits";
+export * from "./listings";
+export * from "./reputation";
+export * from "./vault";
+export { type SyncOptions, type SyncReturn, type WriteAction, chainTime, eventsOf, eventOf, waitForReceipt } from "./internal";

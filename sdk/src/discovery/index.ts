@@ -1,0 +1,2 @@
+export * from "./graphql";
+export * from "./queries";

@@ -466,7 +466,7 @@ contract JobEscrow is IJobEscrow, ReentrancyGuardTransient {
                 core.providerId,
                 core.clientId,
                 jobId,
-                toProvider,
+                core.amount, // volume counts the amount before the fee, as channel claims do
                 uint64(deliveredAt - terms.startedAt), // startedAt <= deliveredAt
                 deliveredAt <= terms.onTimeBy
             );
@@ -530,7 +530,7 @@ contract JobEscrow is IJobEscrow, ReentrancyGuardTransient {
         if (!byDefault) {
             if (s.arbitrationFee != 0) VAULT.releaseTo(arbitrator, s.arbitrationFee);
             if (core.flags & FLAG_SELF_DEALING == 0) {
-                LEDGER.recordDispute(core.providerId, core.clientId, jobId, shareBps, s.toProvider);
+                LEDGER.recordDispute(core.providerId, core.clientId, jobId, shareBps, s.gross); // before the fee
             }
         }
     }

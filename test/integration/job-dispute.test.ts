@@ -108,7 +108,7 @@ describe("Job dispute: reject → dispute → ruling", function () {
           );
         await expect(tx)
           .to.emit(f.ledger, "DisputeRecorded")
-          .withArgs(f.providerId, f.clientId, f.jobId, share, s.toProvider, share >= 5_000n);
+          .withArgs(f.providerId, f.clientId, f.jobId, share, s.toProvider + s.fee, share >= 5_000n); // volume before the fee
         await f.expectSettlement(
           before,
           {

@@ -81,15 +81,15 @@ describe("Job happy path: create → accept (collateral) → deliver → approve
       expect(await escrow.state(jobId)).to.equal(JobState.Completed);
       expect(await vault.locked(f.escrowAddress)).to.equal(0n);
 
-      // reputation: one on-time completion, volume net of the fee on both sides
+      // reputation: one on-time completion, volume before the fee on both sides
       const provider = await ledger.stats(providerId);
       expect([provider.completed, provider.onTime, provider.volumeEarned, provider.latencySum]).to.deep.equal([
         1n,
         1n,
-        PRICE - fee,
+        PRICE,
         createdAt + SLA - acceptedAt,
       ]);
-      expect((await ledger.stats(clientId)).volumeSpent).to.equal(PRICE - fee);
+      expect((await ledger.stats(clientId)).volumeSpent).to.equal(PRICE);
 
       // feedback, one per side
       await escrow.connect(clientOperator).giveFeedback(jobId, 95, "accurate", "", "ipfs://fb", RESULT);

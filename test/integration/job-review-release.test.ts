@@ -55,7 +55,7 @@ describe("Job review window: reject while now <= reviewEndsAt, release once now 
     const tx = f.escrow.connect(f.others[7]).release(f.jobId);
     await expect(tx)
       .to.emit(f.ledger, "JobCompleted")
-      .withArgs(f.providerId, f.clientId, f.jobId, PRICE - fee, f.deliveredAt - f.createdAt, true, 0n);
+      .withArgs(f.providerId, f.clientId, f.jobId, PRICE, f.deliveredAt - f.createdAt, true, 0n); // volume before the fee
     await f.expectSettlement(before, { provider: PRICE - fee, fees: fee }, PRICE);
     // Once released, the job is final for both sides.
     await expect(f.escrow.connect(f.clientOperator).reject(f.jobId, "", fromBalance()))

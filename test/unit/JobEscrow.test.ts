@@ -597,7 +597,7 @@ describe("JobEscrow", function () {
         .withArgs(f.jobId, f.clientId, f.providerId, PRICE - fee, fee, 0n, CompletionKind.Approved, f.clientOperator.address);
       await expect(tx)
         .to.emit(f.ledger, "JobCompleted")
-        .withArgs(f.providerId, f.clientId, f.jobId, PRICE - fee, f.deliveredAt - f.createdAt, true, anyValue);
+        .withArgs(f.providerId, f.clientId, f.jobId, PRICE, f.deliveredAt - f.createdAt, true, anyValue); // volume before the fee
       const after = await f.vaultState();
       expect(after.provider - before.provider).to.equal(PRICE - fee);
       expect(after.fees - before.fees).to.equal(fee);

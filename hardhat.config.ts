@@ -52,7 +52,8 @@ const config: HardhatUserConfig = {
     },
   },
   networks: {
-    hardhat: {},
+    // Base runs a Prague-level EVM; Osaka's per-transaction gas cap (EIP-7825) also breaks eth_estimateGas here.
+    hardhat: { hardfork: "prague" },
     localhost: { url: process.env.LOCAL_RPC_URL ?? "http://127.0.0.1:8545" },
     baseSepolia: remote("BASE_SEPOLIA_RPC_URL", 84532),
     base: remote("BASE_RPC_URL", 8453),

@@ -9,13 +9,16 @@
  *      and reports handler calls per second (each handler reads one entity and writes two);
  *   2. serves the GraphQL endpoint and sends discovery queries over HTTP (filter by tag and price, order by
  *      score, first 20), reporting p50 and p95 latency.
- * Prints a table and, with BENCH_JSON=1, a JSON array `[{ name, value, unit, goal, met }]`.
+ * Prints a table and, with BENCH_JSON=1, a JSON array `[{ name, value, unit, goal, met }]`. `npm run bench` also
+ * reports these figures (as "GraphProbe synthetic"), beside the same measurement on the real Agora subgraph
+ * (`bench/lib/graph.ts`, whose JSON-RPC server and query timing this script shares).
  */
 import path from "node:path";
-import { ethers, network, run } from "hardhat";
-import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
+import { ethers } from "hardhat";
 import { buildSubgraph, GraphHost, httpRpc } from "../graph-host";
 import { GraphProbe__factory } from "../typechain-types";
+import { percentile } from "./lib/figures";
+import { serveHardhatRpc, timeQueries } from "./lib/graph";
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 10_000);
 const PER_TX = 1_000;
@@ -30,22 +33,11 @@ export interface BenchFigure {
   readonly met: boolean;
 }
 
-interface JsonRpcServer {
-  listen(): Promise<{ port: number }>;
-  close(): Promise<void>;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, i)] as number;
-}
-
 export async function benchGraphHost(): Promise<BenchFigure[]> {
   const log = (m: string): void => { if (process.env.BENCH_DEBUG) console.log(`[bench] ${m}`); };
   const { outputDir } = await buildSubgraph({ subgraphDir: path.join(__dirname, "..", "subgraph-probe") });
-  const rpcServer = (await run(TASK_NODE_CREATE_SERVER, { hostname: "127.0.0.1", port: 0, provider: network.provider })) as JsonRpcServer;
-  const { port } = await rpcServer.listen();
-  log(`json-rpc on ${port}`);
+  const rpcServer = await serveHardhatRpc();
+  log(`json-rpc on ${rpcServer.url}`);
   const [deployer] = await ethers.getSigners();
   if (!deployer) throw new Error("no signer");
   const probe = await new GraphProbe__factory(deployer).deploy();
@@ -57,7 +49,7 @@ export async function benchGraphHost(): Promise<BenchFigure[]> {
     log(`listed ${first + PER_TX}`);
   }
 
-  const rpc = httpRpc(`http://127.0.0.1:${port}`);
+  const rpc = httpRpc(rpcServer.url);
   const timedRpc = {
     send: async (method: string, params: readonly unknown[]): Promise<unknown> => {
       const t0 = Date.now();
@@ -87,19 +79,14 @@ export async function benchGraphHost(): Promise<BenchFigure[]> {
       id price priceUsd score name owner { id }
     }
   }`;
-  const ask = async (i: number): Promise<number> => {
-    const body = JSON.stringify({ query, variables: { tag: tagPool[i % tagPool.length], maxPrice: String(400_000 + (i % 7) * 50_000) } });
-    const t0 = process.hrtime.bigint();
-    const res = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json" }, body });
-    const json = (await res.json()) as { data?: { items: unknown[] }; errors?: unknown };
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (!json.data || json.data.items.length === 0) throw new Error(`bad answer: ${JSON.stringify(json).slice(0, 300)}`);
-    return ms;
-  };
-  for (let i = 0; i < WARMUP; i++) await ask(i);
-  const times: number[] = [];
-  for (let i = 0; i < QUERIES; i++) times.push(await ask(i));
-  times.sort((a, b) => a - b);
+  const times = await timeQueries(
+    server.url,
+    query,
+    (i) => ({ tag: tagPool[i % tagPool.length], maxPrice: String(400_000 + (i % 7) * 50_000) }),
+    (data) => Array.isArray(data.items) && data.items.length > 0,
+    QUERIES,
+    WARMUP,
+  );
   await host.stop();
   rpc.destroy?.();
   await rpcServer.close();

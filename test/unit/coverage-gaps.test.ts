@@ -1,4 +1,4 @@
-import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { expect } from "chai";
 import { ZeroAddress, ZeroHash, id, toBeHex } from "ethers";
 import { ethers } from "hardhat";
@@ -139,6 +139,31 @@ describe("Coverage gaps", function () {
 
       expect(await f.escrow.state(jobId)).to.equal(8n); // Resolved
       expect([await f.ledger.stats(f.providerId), await f.ledger.stats(buyerId)]).to.deep.equal(statsBefore);
+      await f.expectSolvent();
+    });
+
+    it("stores no result hash when the validator gives no verdict on an empty result", async function () {
+      const f = await loadFixture(withEscrowFixture);
+      const listingId = await f.publish({ validator: await f.mockValidator.getAddress() }); // Pending until set
+      const jobId = await f.hire(listingId);
+      await expect(f.escrow.connect(f.providerOperator).deliver(jobId, ZeroHash, "ipfs://empty")).to.emit(f.escrow, "ValidatorPolled");
+      const job = await f.escrow.getJob(jobId);
+      expect([job.state, job.resultHash]).to.deep.equal([3n, ZeroHash]);
+    });
+
+    it("refunds a self-dealing job the provider accepted and missed without writing the ledger", async function () {
+      const f = await loadFixture(withEscrowFixture);
+      const buyerId = await f.registerAgent(f.providerOwner, "ipfs://same-owner");
+      await f.deposit(f.providerOwner, buyerId, 1_000n * USDC);
+      const listingId = await f.publish();
+      const jobId = await f.hire(listingId, { clientId: buyerId }, f.providerOwner);
+      await f.escrow.connect(f.providerOperator).accept(jobId, fromBalance());
+      await time.increaseTo((await f.escrow.getJob(jobId)).deadline + 1n);
+
+      await expect(f.escrow.connect(f.stranger).refund(jobId))
+        .to.emit(f.escrow, "JobRefunded")
+        .and.not.to.emit(f.ledger, "JobRefundedLate");
+      expect((await f.ledger.stats(f.providerId)).refundedLate).to.equal(0n);
       await f.expectSolvent();
     });
 
